@@ -1,0 +1,1 @@
+"""CLI commands, one module each; `promptlint.cli` imports them lazily."""

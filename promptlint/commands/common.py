@@ -1,0 +1,72 @@
+"""Options and error handling shared by the commands."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from promptlint.config import Config, ConfigError, load_config
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class UserError(Exception):
+    """A problem with the user's input or environment: one line on stderr, exit 2."""
+
+
+def config_options(func: F) -> F:
+    """--config, -q/--quiet and -v/--verbose, shared by every command that reads a tree."""
+    func = click.option(
+        "--config", "config_file", type=click.Path(dir_okay=False),
+        help="Configuration file (default: the nearest .promptlint.yaml or pyproject.toml).",
+    )(func)
+    func = click.option("-q", "--quiet", is_flag=True, help="Print only findings / errors.")(func)
+    func = click.option("-v", "--verbose", count=True, help="Print skipped files and details.")(func)
+    return func
+
+
+def handle_errors(func: F) -> F:
+    """Turn expected failures into one line on stderr and exit code 2; never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (ConfigError, UserError) as exc:
+            click.echo(f"promptlint: error: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except SystemExit:
+            raise
+        except KeyboardInterrupt:
+            raise
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            click.echo(f"promptlint: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
+            sys.exit(EXIT_USAGE)
+        except Exception as exc:  # a bug: still one line, with a pointer to -v for more
+            click.echo(f"promptlint: internal error: {type(exc).__name__}: {exc}", err=True)
+            if kwargs.get("verbose"):
+                import traceback
+
+                traceback.print_exc()
+            sys.exit(EXIT_USAGE)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def get_config(config_file: str | None, paths: tuple[str, ...]) -> Config:
+    return load_config(config_file, paths)
+
+
+def notice(message: str, quiet: bool = False) -> None:
+    if not quiet:
+        click.echo(message, err=True)

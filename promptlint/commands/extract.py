@@ -1,0 +1,34 @@
+"""``promptlint extract``: the prompt inventory."""
+
+from __future__ import annotations
+
+import click
+
+from promptlint.commands.common import config_options, get_config, handle_errors, notice
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes.")
+@config_options
+@handle_errors
+def extract(paths: tuple[str, ...], fmt: str, jobs: int | None, config_file: str | None,
+            quiet: bool, verbose: int) -> None:
+    """List every prompt found in PATHS (default: the current directory)."""
+    from promptlint.inventory import build_inventory
+    from promptlint.report import extract as report
+    from promptlint.tokens import TokenCounter
+
+    config = get_config(config_file, paths)
+    inv = build_inventory(paths or (".",), config, jobs=jobs)
+    counter = TokenCounter(config.model)
+    records = [report.prompt_record(p, counter, config.model) for p in inv.prompts]
+    if fmt == "json":
+        click.echo(report.to_json(records, inv.skipped))
+    else:
+        click.echo(report.to_text(records))
+    for skip in inv.skipped:
+        notice(f"{skip.path}: {skip.reason}", quiet)
+    for line in inv.notices:
+        notice(line, quiet)

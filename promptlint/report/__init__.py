@@ -1,0 +1,1 @@
+"""Output formats. Each module turns records into text; none of them computes findings."""
