@@ -33,7 +33,7 @@ def _blocked(*args: object, **kwargs: object) -> None:
 
 
 def _guarded_socket(family: int = -1, *args: object, **kwargs: object) -> socket.socket:
-    if family in (socket.AF_INET, socket.AF_INET6):
+    if family in (-1, socket.AF_INET, socket.AF_INET6):
         raise NetworkBlocked("IP socket created during a test")
     return _real_socket(family, *args, **kwargs)  # type: ignore[arg-type]
 

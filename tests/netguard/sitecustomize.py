@@ -8,7 +8,7 @@ if os.environ.get("PROMPTLINT_NETGUARD") == "1":
 
     class _GuardedSocket(_real_socket):  # type: ignore[misc,valid-type]
         def __init__(self, family=-1, *args, **kwargs):  # type: ignore[no-untyped-def]
-            if family in (socket.AF_INET, socket.AF_INET6):
+            if family in (-1, socket.AF_INET, socket.AF_INET6):
                 raise OSError("promptlint test guard: network access attempted")
             super().__init__(family, *args, **kwargs)
 
