@@ -253,3 +253,18 @@ class Finding:
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.col, self.code)
+
+
+@dataclass(slots=True)
+class CheckRun:
+    """Everything one ``check`` produced; reports and ``fix`` read it, nothing writes back."""
+
+    prompts: list[Prompt]
+    findings: list[Finding]  # after suppressions and select/ignore; sorted by location
+    skipped: list[Skip]
+    notices: list[str]
+    files_checked: int
+    tokens: list[int] = field(default_factory=list)  # per prompt, same order as prompts
+    scores: list[float] = field(default_factory=list)  # per-prompt efficiency score, 0-100
+    suppressed: int = 0  # findings silenced by directives
+    baselined: int = 0  # findings hidden by a baseline
