@@ -254,9 +254,9 @@ def load_config(config_file: str | os.PathLike[str] | None, paths: tuple[str, ..
         if not path.is_file():
             raise ConfigError(f"config file not found: {config_file}")
     else:
-        start = Path(paths[0]) if paths else Path.cwd()
-        if not start.exists():
-            start = Path.cwd()
+        start = Path(paths[0]).absolute() if paths else Path.cwd()
+        while not start.exists() and start != start.parent:
+            start = start.parent
         found = find_config_file(start)
         if found is None:
             return Config(root=str(Path.cwd()))

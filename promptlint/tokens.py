@@ -128,20 +128,23 @@ def model_encoding(model: str | None) -> ModelEncoding:
 @functools.lru_cache(maxsize=None)
 def get_encoding(name: str = DEFAULT_ENCODING) -> tiktoken.Encoding:
     """Build a bundled encoding (once per process), verifying its rank file."""
-    import tiktoken
-
-    try:
-        filename, expected, pat_str, special = _ENCODINGS[name]
-    except KeyError:
-        raise EncodingFileError(
-            f"unknown encoding {name!r} (bundled: {', '.join(_ENCODINGS)})"
-        ) from None
+    if name not in _ENCODINGS:
+        raise EncodingFileError(f"unknown encoding {name!r} (bundled: {', '.join(_ENCODINGS)})")
+    filename = _ENCODINGS[name][0]
     try:
         data = resources.files("promptlint").joinpath("encodings", filename).read_bytes()
     except OSError as exc:
         raise EncodingFileError(f"bundled encoding file {filename} is missing: {exc}") from None
+    return build_encoding(name, data)
+
+
+def build_encoding(name: str, data: bytes) -> tiktoken.Encoding:
+    """An Encoding from rank-file bytes, refused unless they hash to what tiktoken expects."""
+    import tiktoken
+
+    filename, expected, pat_str, special = _ENCODINGS[name]
     if hashlib.sha256(data).hexdigest() != expected:
-        raise EncodingFileError(f"bundled encoding file {filename} is corrupt (SHA-256 mismatch)")
+        raise EncodingFileError(f"encoding file {filename} is corrupt (SHA-256 mismatch)")
     ranks: dict[bytes, int] = {}
     for line in data.splitlines():
         if line:
