@@ -14,6 +14,8 @@ from typing import Any
 import yaml
 
 MAX_EXPANDED_NODES = 100_000
+# libyaml composes about ten times faster; its marks count characters like PyYAML's.
+_COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Only CR, LF and CRLF break lines (str.splitlines also breaks on \f, \x1c, U+2028...).
 _LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
@@ -44,16 +46,40 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int = 0) -> int
     return size
 
 
-def load_yaml(text: str, what: str = "YAML") -> Any:
-    """Parse one YAML document safely. Raises YamlError with a one-line message."""
+def compose_yaml(text: str, what: str = "YAML") -> yaml.Node | None:
+    """The node graph of one YAML document (marks give positions), refused if it would blow up.
+
+    Raises YamlError with a one-line message.
+    """
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_COMPOSER)
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid {what}: {_one_line(exc)}") from None
+    if node is not None and _expanded_size(node, {}) > MAX_EXPANDED_NODES:
+        raise YamlError(f"{what} expands to more than {MAX_EXPANDED_NODES:,} nodes (alias bomb?)")
+    return node
+
+
+def compose_documents(text: str, what: str = "YAML") -> list[yaml.Node]:
+    """The node graphs of every document of a YAML stream, refused together if they blow up.
+
+    Raises YamlError with a one-line message.
+    """
+    try:
+        nodes = [n for n in yaml.compose_all(text, Loader=_COMPOSER) if n is not None]
+    except yaml.YAMLError as exc:
+        raise YamlError(f"invalid {what}: {_one_line(exc)}") from None
+    memo: dict[int, int] = {}
+    if sum(_expanded_size(node, memo) for node in nodes) > MAX_EXPANDED_NODES:
+        raise YamlError(f"{what} expands to more than {MAX_EXPANDED_NODES:,} nodes (alias bomb?)")
+    return nodes
+
+
+def load_yaml(text: str, what: str = "YAML") -> Any:
+    """Parse one YAML document safely. Raises YamlError with a one-line message."""
+    node = compose_yaml(text, what)
     if node is None:
         return None
-    if _expanded_size(node, {}) > MAX_EXPANDED_NODES:
-        raise YamlError(f"{what} expands to more than {MAX_EXPANDED_NODES:,} nodes (alias bomb?)")
     loader = yaml.SafeLoader("")
     try:
         return loader.construct_document(node)
