@@ -77,8 +77,10 @@ def test_clusters_across_files_and_within_a_file_reported_once(tmp_path: Path) -
         "shipping/bot.py:5",
     ]
     counter = TokenCounter()
-    assert hit.wasted_tokens == counter.tokens(edited) + counter.tokens(reordered)
-    assert f"the copies cost {hit.wasted_tokens} tokens" in hit.message
+    copies_cost = counter.tokens(edited) + counter.tokens(reordered)
+    assert hit.data["tokens"] == copies_cost
+    assert f"the copies cost {copies_cost} tokens" in hit.message
+    assert hit.wasted_tokens == 0  # not waste inside this prompt's own text
     assert "billing/agent.py:40 (" in hit.message and "shipping/bot.py:5 (" in hit.message
     assert "promptlint templates add NAME --from billing/agent.py:10" in hit.message
     assert all(loc["similarity"] >= 85 for loc in hit.data["locations"])
@@ -278,4 +280,4 @@ def test_check_reports_each_cluster_once(git_repo: Path) -> None:
         and "shipping.py:7 (" in message
     )
     assert "promptlint templates add support --from billing.py:1" in message
-    assert findings[0]["wasted_tokens"] > 0
+    assert findings[0]["data"]["tokens"] > 0

@@ -293,7 +293,9 @@ def check_project(prompts: Sequence[Prompt], ctx: CheckContext) -> Iterable[tupl
                 start=0,
                 end=len(first.text),
                 message=message,
-                wasted_tokens=cost,
+                # The copies' cost lives in data["tokens"]: it is not waste inside this
+                # prompt's own text, so it must not lower this prompt's efficiency score.
+                wasted_tokens=0,
                 evidence=f"cluster:{digest}",
                 data={
                     "cluster_size": len(cluster.members),
