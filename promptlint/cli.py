@@ -12,38 +12,37 @@ import click
 
 from promptlint import __version__
 
-# name -> "module:attribute" of the click command
-COMMANDS = {
-    "check": "promptlint.commands.check:check",
-    "fix": "promptlint.commands.fix:fix",
-    "extract": "promptlint.commands.extract:extract",
-    "tokens": "promptlint.commands.tokens:tokens",
-    "tier": "promptlint.commands.tier:tier",
-    "rules": "promptlint.commands.rules:rules",
-    "explain": "promptlint.commands.rules:explain",
-    "templates": "promptlint.commands.templates:templates",
-    "baseline": "promptlint.commands.baseline:baseline",
-    "diff": "promptlint.commands.diff:diff",
-    "audit": "promptlint.commands.audit:audit",
+# name -> ("module:attribute" of the click command, one-line help). The help is kept here so
+# that `promptlint --help` lists the commands without importing any of them.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("promptlint.commands.check:check", "Lint prompts for waste, PII, secrets, tiers, copies."),
+    "fix": ("promptlint.commands.fix:fix", "Apply fixes to prompts in place (or show a diff)."),
+    "extract": ("promptlint.commands.extract:extract", "List every prompt found (the inventory)."),
+    "tokens": ("promptlint.commands.tokens:tokens", "Count tokens of a file or stdin, offline."),
+    "tier": ("promptlint.commands.tier:tier", "Explain the model-tier decision for a text."),
+    "rules": ("promptlint.commands.rules:rules", "List every rule."),
+    "explain": ("promptlint.commands.rules:explain", "Print a rule's documentation."),
+    "templates": ("promptlint.commands.templates:templates", "Manage the versioned template registry."),
+    "baseline": ("promptlint.commands.baseline:baseline", "Record current findings so only new ones fail."),
+    "diff": ("promptlint.commands.diff:diff", "Token, cost and finding changes between git revisions."),
+    "audit": ("promptlint.commands.audit:audit", "Budget and compliance report (text, Markdown, JSON, HTML)."),
 }
 
 
 class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(name for name, target in COMMANDS.items() if _available(target))
+        return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        target = COMMANDS.get(cmd_name)
-        if target is None or not _available(target):
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
             return None
-        module, attr = target.split(":")
+        module, attr = entry[0].split(":")
         return getattr(importlib.import_module(module), attr)  # type: ignore[no-any-return]
 
-
-def _available(target: str) -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec(target.split(":")[0]) is not None
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, COMMANDS[name][1]) for name in self.list_commands(ctx)])
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
