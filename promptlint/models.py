@@ -266,5 +266,6 @@ class CheckRun:
     files_checked: int
     tokens: list[int] = field(default_factory=list)  # per prompt, same order as prompts
     scores: list[float] = field(default_factory=list)  # per-prompt efficiency score, 0-100
+    waste: list[int] = field(default_factory=list)  # per prompt, overlapping findings once
     suppressed: int = 0  # findings silenced by directives
     baselined: int = 0  # findings hidden by a baseline

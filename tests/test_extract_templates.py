@@ -555,3 +555,25 @@ def test_non_prompt_templates_do_not_import_jinja2() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "False"
+
+
+def test_registry_versions_are_read_as_jinja(tmp_path: Path) -> None:
+    """A `.prompt` file in the template registry has a Jinja body: filters and loops are
+    not Handlebars helpers, and loop names are not inputs."""
+    body = (
+        "---\nname: lab\nvariables:\n- {name: labels, type: list}\n- {name: text, type: string}\n---\n"
+        'Classify into one of: {{ labels | join(", ") }}.\n'
+        "{% for l in labels %}{{ l.upper() }} {% endfor %}\n<text>{{ text }}</text>\n"
+    )
+    config = config_from_mapping({}, root=str(tmp_path))
+    inside = tmp_path / "templates" / "lab" / "1.0.0.prompt"
+    inside.parent.mkdir(parents=True)
+    inside.write_text(body, encoding="utf-8")
+    registry_prompt = extract_text(str(inside), "dotprompt", body, config).prompts[0]
+    assert registry_prompt.placeholder_style == "jinja"
+    assert sorted(set(registry_prompt.variables)) == ["labels", "text"]
+    outside = tmp_path / "app" / "lab.prompt"
+    outside.parent.mkdir()
+    outside.write_text(body, encoding="utf-8")
+    plain = extract_text(str(outside), "dotprompt", body, config).prompts[0]
+    assert plain.placeholder_style == "handlebars"

@@ -25,6 +25,7 @@ from promptlint.extract.sections import (
     LineIndex,
     Section,
     comment_directives,
+    config_relpath,
     front_matter_directives,
     max_tokens_from,
     model_from,
@@ -32,6 +33,7 @@ from promptlint.extract.sections import (
     read_front_matter,
     section_prompt,
 )
+from promptlint.extract.jinja import jinja_variables
 from promptlint.models import ExtractResult
 
 # Comments first: they may contain "}}" and must not be read as expressions or markers.
@@ -128,6 +130,12 @@ def _scan(body: str, base: int) -> _Body:
     return found
 
 
+def in_registry(path: str, config: Config) -> bool:
+    rel = config_relpath(path, config)
+    folder = config.registry.path.strip("/").replace("\\", "/")
+    return rel.startswith(folder + "/")
+
+
 def extract(path: str, text: str, config: Config, kind: str = "dotprompt") -> ExtractResult:
     fm = read_front_matter(path, text)
     if isinstance(fm, ExtractResult):
@@ -138,15 +146,23 @@ def extract(path: str, text: str, config: Config, kind: str = "dotprompt") -> Ex
     index = LineIndex(text)
     result.directives = comment_directives(text, index, ["handlebars"])
     result.directives += front_matter_directives(fm.data, text, index)
+    # Versions in the template registry are dotprompt files whose bodies are Jinja
+    # (rendered by jinja2's sandbox): read their variables with jinja2's own parser.
+    registry_file = in_registry(path, config)
     facts = FileFacts(
         path=path,
         kind=kind,
         meta=fm.data,
         model=model_from(fm.data.get("model")),
         max_output_tokens=max_tokens_from(fm.data.get("config"), fm.data),
-        placeholder_style="handlebars",
+        placeholder_style="jinja" if registry_file else "handlebars",
     )
     scan = _scan(fm.body, fm.body_offset)
+    if registry_file:
+        uses, problem = jinja_variables(path, text, fm.body_offset, index)
+        if problem:
+            result.notices.append(problem)
+        scan.variables = [(index.offset(line, 1), name) for line, name in uses]
     end = len(text)
     bounds: list[Section] = []
     if not scan.markers:
