@@ -125,9 +125,14 @@ def model_encoding(model: str | None) -> ModelEncoding:
     return ModelEncoding(DEFAULT_ENCODING, 1.0, False)
 
 
-@functools.lru_cache(maxsize=None)
 def get_encoding(name: str = DEFAULT_ENCODING) -> tiktoken.Encoding:
-    """Build a bundled encoding (once per process), verifying its rank file."""
+    """A bundled encoding, built once per process, its rank file verified."""
+    return _load_encoding(name)
+
+
+# Keyed by the name alone: get_encoding() and get_encoding("o200k_base") share one build.
+@functools.lru_cache(maxsize=None)
+def _load_encoding(name: str) -> tiktoken.Encoding:
     if name not in _ENCODINGS:
         raise EncodingFileError(f"unknown encoding {name!r} (bundled: {', '.join(_ENCODINGS)})")
     filename = _ENCODINGS[name][0]
