@@ -108,7 +108,7 @@ def check(
     if show_values:
         from promptlint.pii.reveal import may_reveal
 
-        reveal, why_not = may_reveal(output)
+        reveal, why_not = may_reveal(output, fmt)
         if why_not:
             notice(why_not, quiet)
     config = get_config(config_file, paths)

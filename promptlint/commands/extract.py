@@ -23,7 +23,11 @@ def extract(paths: tuple[str, ...], fmt: str, jobs: int | None, config_file: str
     config = get_config(config_file, paths)
     inv = build_inventory(paths or (".",), config, jobs=jobs)
     counter = TokenCounter(config.model)
-    records = [report.prompt_record(p, counter, config.model) for p in inv.prompts]
+    from promptlint.cost import call_fields
+
+    tiers = call_fields(inv.prompts, config, counter)
+    records = [report.prompt_record(p, counter, config.model, config.pii, tier_info=t)
+               for p, t in zip(inv.prompts, tiers, strict=True)]
     if fmt == "json":
         click.echo(report.to_json(records, inv.skipped))
     else:

@@ -1,0 +1,143 @@
+"""Masked forms of sensitive values: what every output shows instead of a found value.
+
+A masked form keeps just enough to recognise the kind of value and, for long numbers, which one
+(``j***@a***.com``, ``**** 6467``, ``sk-proj-...****``); it never keeps enough to recover the value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_STARS = "***"
+
+# Public, non-secret prefixes that tell the reader which credential it is.
+_SECRET_PREFIX = re.compile(
+    r"sk-ant-(?:[a-z]+\d\d-)?|sk-(?:proj-|svcacct-|admin-)?|gh[pousr]_|github_pat_|xox[a-z]-|xapp-"
+    r"|A[A-Z]{2}A(?=[A-Z0-9]{16}$)|eyJ"
+)
+
+
+def _initial(word: str) -> str:
+    return f"{word[:1]}{_STARS}" if word else _STARS
+
+
+def _mask_email(value: str) -> str:
+    local, _, domain = value.rpartition("@")
+    labels = domain.split(".")
+    tld = labels[-1] if len(labels) > 1 else ""
+    return f"{_initial(local)}@{_initial(labels[0])}" + (f".{tld}" if tld else "")
+
+
+def _mask_digits(value: str, keep: int) -> str:
+    """Star every digit but the last ``keep``, keeping separators so the shape stays readable."""
+    total = sum(ch.isdigit() for ch in value)
+    out, seen = [], 0
+    for ch in value:
+        if ch.isdigit():
+            seen += 1
+            out.append(ch if seen > total - keep else "*")
+        elif ch.isalpha():
+            out.append("*")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _mask_card(value: str) -> str:
+    digits = re.sub(r"\D", "", value)
+    return f"**** {digits[-4:]}" if len(digits) >= 12 else _STARS
+
+
+def _mask_iban(value: str) -> str:
+    compact = re.sub(r"[\s-]", "", value)
+    return f"{compact[:2]}** **** {compact[-4:]}" if len(compact) > 8 else _STARS
+
+
+def _mask_ip(value: str) -> str:
+    if ":" in value:
+        return value.split(":", 1)[0] + ":" + _STARS
+    parts = value.split(".")
+    return ".".join(parts[:2] + ["***"] * (len(parts) - 2)) if len(parts) == 4 else _STARS
+
+
+def _mask_connection(value: str) -> str:
+    scheme, _, rest = value.partition("://")
+    credentials, _, host = rest.rpartition("@")
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{_initial(user)}:****@{_initial(host)}"
+
+
+def _mask_private_key(value: str) -> str:
+    header = re.match(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----", value)
+    return f"{header.group(0) if header else '-----BEGIN PRIVATE KEY-----'} ****"
+
+
+def _mask_secret(value: str) -> str:
+    if value.startswith("https://hooks.slack.com/"):
+        kind = value[len("https://hooks.slack.com/") :].split("/", 1)[0]
+        return f"https://hooks.slack.com/{kind}/****"
+    prefix = _SECRET_PREFIX.match(value)
+    return f"{prefix.group(0)}...****" if prefix else "****"
+
+
+def mask(entity_type: str, value: str) -> str:
+    """The masked form of ``value`` found as ``entity_type`` (a presidio or promptlint type)."""
+    value = value.strip()
+    if entity_type == "EMAIL_ADDRESS":
+        return _mask_email(value)
+    if entity_type == "CREDIT_CARD":
+        return _mask_card(value)
+    if entity_type == "IBAN_CODE":
+        return _mask_iban(value)
+    if entity_type == "US_SSN":
+        return "***-**-****"
+    if entity_type == "PHONE_NUMBER":
+        return _mask_digits(value, keep=2)
+    if entity_type == "IP_ADDRESS":
+        return _mask_ip(value)
+    if entity_type in ("PERSON", "LOCATION", "NRP"):
+        return " ".join(_initial(word) for word in value.split()) or _STARS
+    if entity_type == "CONNECTION_STRING":
+        return _mask_connection(value)
+    if entity_type == "PRIVATE_KEY":
+        return _mask_private_key(value)
+    if entity_type == "BEARER_TOKEN":
+        return "Bearer ****"
+    if entity_type in (
+        "OPENAI_API_KEY",
+        "ANTHROPIC_API_KEY",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_KEY",
+        "GITHUB_TOKEN",
+        "SLACK_TOKEN",
+        "SLACK_WEBHOOK",
+        "JWT",
+    ):
+        return _mask_secret(value)
+    if any(ch.isdigit() for ch in value) and not any(ch.isalpha() for ch in value):
+        return _mask_digits(value, keep=0)
+    return _initial(value)
+
+
+def redact_text(text: str, spans: Iterable[tuple[int, int, str]]) -> str:
+    """``text`` with each ``(start, end, entity_type)`` span replaced by its masked form.
+
+    Overlapping spans are merged into the first one that starts there, so no part of a
+    value survives between two replacements.
+    """
+    ordered = sorted(spans, key=lambda s: (s[0], -s[1]))
+    out: list[str] = []
+    cursor = 0
+    for start, end, entity in ordered:
+        start, end = max(start, 0), min(end, len(text))
+        if end <= cursor or start >= end:
+            continue
+        if start < cursor:  # overlap: mask the rest of this span as part of the previous one
+            cursor = end
+            continue
+        out.append(text[cursor:start])
+        out.append(mask(entity, text[start:end]))
+        cursor = end
+    out.append(text[cursor:])
+    return "".join(out)
