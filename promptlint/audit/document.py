@@ -44,7 +44,11 @@ Record = dict[str, Any]
 
 
 def _money(value: float | None) -> float | None:
-    return None if value is None else round(value, 6)
+    # Per-call figures are fractions of a cent: keep six significant digits so that
+    # per-month figures derived from them stay exact to 1e-6, and cents for large sums.
+    if value is None:
+        return None
+    return round(value, 6) if abs(value) >= 1 else float(f"{value:.6g}")
 
 
 def _sum(values: Iterable[float | None]) -> float:
