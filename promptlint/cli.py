@@ -15,17 +15,32 @@ from promptlint import __version__
 # name -> ("module:attribute" of the click command, one-line help). The help is kept here so
 # that `promptlint --help` lists the commands without importing any of them.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "check": ("promptlint.commands.check:check", "Lint prompts for waste, PII, secrets, tiers, copies."),
+    "check": (
+        "promptlint.commands.check:check",
+        "Lint prompts for waste, PII, secrets, tiers, copies.",
+    ),
     "fix": ("promptlint.commands.fix:fix", "Apply fixes to prompts in place (or show a diff)."),
     "extract": ("promptlint.commands.extract:extract", "List every prompt found (the inventory)."),
     "tokens": ("promptlint.commands.tokens:tokens", "Count tokens of a file or stdin, offline."),
     "tier": ("promptlint.commands.tier:tier", "Explain the model-tier decision for a text."),
     "rules": ("promptlint.commands.rules:rules", "List every rule."),
     "explain": ("promptlint.commands.rules:explain", "Print a rule's documentation."),
-    "templates": ("promptlint.commands.templates:templates", "Manage the versioned template registry."),
-    "baseline": ("promptlint.commands.baseline:baseline", "Record current findings so only new ones fail."),
-    "diff": ("promptlint.commands.diff:diff", "Token, cost and finding changes between git revisions."),
-    "audit": ("promptlint.commands.audit:audit", "Budget and compliance report (text, Markdown, JSON, HTML)."),
+    "templates": (
+        "promptlint.commands.templates:templates",
+        "Manage the versioned template registry.",
+    ),
+    "baseline": (
+        "promptlint.commands.baseline:baseline",
+        "Record current findings so only new ones fail.",
+    ),
+    "diff": (
+        "promptlint.commands.diff:diff",
+        "Token, cost and finding changes between git revisions.",
+    ),
+    "audit": (
+        "promptlint.commands.audit:audit",
+        "Budget and compliance report (text, Markdown, JSON, HTML).",
+    ),
 }
 
 

@@ -101,7 +101,9 @@ class Config:
 
 def _keys(cls: type) -> dict[str, dataclasses.Field[Any]]:
     return {
-        f.name.replace("_", "-"): f for f in dataclasses.fields(cls) if not f.metadata.get("internal")
+        f.name.replace("_", "-"): f
+        for f in dataclasses.fields(cls)
+        if not f.metadata.get("internal")
     }
 
 
@@ -168,9 +170,7 @@ def _validate(config: Config) -> None:
 
     try:
         Severity.parse(config.fail_on)
-        for code, sev in config.severity.items():
-            Severity.parse(sev)
-        for entity, sev in config.pii.severity.items():
+        for sev in [*config.severity.values(), *config.pii.severity.values()]:
             Severity.parse(sev)
     except ValueError as exc:
         raise ConfigError(str(exc)) from None

@@ -19,9 +19,23 @@ from promptlint.filetypes import classify, matches_any
 from promptlint.models import Skip
 
 DEFAULT_EXCLUDE = (
-    ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__",
-    "site-packages", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".promptlint_cache",
-    "build", "dist", ".eggs",
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    "node_modules",
+    "__pycache__",
+    "site-packages",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+    ".promptlint_cache",
+    "build",
+    "dist",
+    ".eggs",
 )
 _SNIFF = 8192
 
@@ -58,9 +72,22 @@ def _git_files(folder: Path) -> list[Path] | None:
     """Files git knows below ``folder`` (tracked + untracked not ignored), or None."""
     try:
         out = subprocess.run(
-            ["git", "-C", str(folder), "ls-files", "-z", "--cached", "--others",
-             "--exclude-standard", "--deduplicate", "--", "."],
-            capture_output=True, timeout=60, check=False,
+            [
+                "git",
+                "-C",
+                str(folder),
+                "ls-files",
+                "-z",
+                "--cached",
+                "--others",
+                "--exclude-standard",
+                "--deduplicate",
+                "--",
+                ".",
+            ],
+            capture_output=True,
+            timeout=60,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return None
@@ -167,7 +194,9 @@ def read_source(file: SourceFile, max_size: int) -> str | Skip:
     try:
         size = os.path.getsize(file.abs_path)
         if size > max_size:
-            return Skip(file.path, f"skipped: file is {size:,} bytes, over the {max_size:,}-byte limit")
+            return Skip(
+                file.path, f"skipped: file is {size:,} bytes, over the {max_size:,}-byte limit"
+            )
         with open(file.abs_path, "rb") as fh:
             data = fh.read()
     except OSError as exc:

@@ -24,12 +24,32 @@ _EXTENSIONS = {
 _PROSE = {".md": "markdown", ".markdown": "markdown", ".mdx": "markdown", ".txt": "text"}
 # Prose files are prompts only by naming convention (or configured globs).
 _PROSE_NAMES = {"system.md", "user.md", "assistant.md", "system.txt", "user.txt", "prompt.md"}
-_NEVER_PROSE = {"readme.md", "changelog.md", "license.md", "contributing.md", "license.txt",
-                "requirements.txt", "code_of_conduct.md", "security.md", "notice.txt"}
+_NEVER_PROSE = {
+    "readme.md",
+    "changelog.md",
+    "license.md",
+    "contributing.md",
+    "license.txt",
+    "requirements.txt",
+    "code_of_conduct.md",
+    "security.md",
+    "notice.txt",
+}
 _NEVER_YAML_DIRS = (".github/", ".gitlab/", ".circleci/")
-_NEVER_YAML = {".pre-commit-config.yaml", ".pre-commit-hooks.yaml", "mkdocs.yml", "mkdocs.yaml",
-               "docker-compose.yml", "docker-compose.yaml", "pnpm-lock.yaml", ".promptlint.yaml",
-               ".promptlint.yml", "codecov.yml", ".readthedocs.yaml", ".readthedocs.yml"}
+_NEVER_YAML = {
+    ".pre-commit-config.yaml",
+    ".pre-commit-hooks.yaml",
+    "mkdocs.yml",
+    "mkdocs.yaml",
+    "docker-compose.yml",
+    "docker-compose.yaml",
+    "pnpm-lock.yaml",
+    ".promptlint.yaml",
+    ".promptlint.yml",
+    "codecov.yml",
+    ".readthedocs.yaml",
+    ".readthedocs.yml",
+}
 
 
 def matches_any(relpath: str, globs: list[str] | tuple[str, ...]) -> bool:

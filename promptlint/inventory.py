@@ -6,6 +6,7 @@ path order, so output is identical to a serial run.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -68,19 +69,17 @@ def build_inventory(
     jobs = default_jobs() if jobs is None else max(1, jobs)
     total_bytes = 0
     for f in files:
-        try:
+        with contextlib.suppress(OSError):
             total_bytes += os.path.getsize(f.abs_path)
-        except OSError:
-            pass
     outcomes: list[tuple[ExtractResult | None, Skip | None, str]]
     if jobs > 1 and total_bytes >= PARALLEL_MIN_BYTES and len(files) > 1:
         # Interleaved chunks balance big and small files; order is restored below.
-        chunks = [files[i::jobs * 4] for i in range(jobs * 4)]
+        chunks = [files[i :: jobs * 4] for i in range(jobs * 4)]
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             parts = list(pool.map(_extract_chunk, chunks, [config] * len(chunks)))
         by_path: dict[str, tuple[ExtractResult | None, Skip | None, str]] = {}
-        for chunk, part in zip(chunks, parts):
-            for f, outcome in zip(chunk, part):
+        for chunk, part in zip(chunks, parts, strict=True):
+            for f, outcome in zip(chunk, part, strict=True):
                 by_path[f.abs_path] = outcome
         outcomes = [by_path[f.abs_path] for f in files]
         if progress:
@@ -92,7 +91,7 @@ def build_inventory(
             if progress:
                 progress(i + 1, len(files))
     inv = Inventory(files, [], skipped)
-    for f, (result, skip, text) in zip(files, outcomes):
+    for f, (result, skip, text) in zip(files, outcomes, strict=True):
         if skip is not None:
             inv.skipped.append(skip)
             continue

@@ -12,7 +12,7 @@ from pathlib import Path
 _PACKAGE = Path(__file__).resolve().parent
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _folder(packaged: str, source: str) -> Path:
     inside = _PACKAGE / packaged
     if inside.is_dir():

@@ -115,9 +115,11 @@ def model_encoding(model: str | None) -> ModelEncoding:
     """Which bundled encoding counts tokens for ``model`` (and whether it is exact)."""
     if not model:
         return ModelEncoding(DEFAULT_ENCODING, 1.0, True)
-    name = model.lower().rsplit("/", 1)[-1] if not model.lower().startswith(
-        ("anthropic/", "meta-llama/")
-    ) else model.lower()
+    name = (
+        model.lower().rsplit("/", 1)[-1]
+        if not model.lower().startswith(("anthropic/", "meta-llama/"))
+        else model.lower()
+    )
     for pattern, encoding, ratio, exact in _MODEL_RULES:
         if fnmatch.fnmatchcase(name, pattern):
             return ModelEncoding(encoding, ratio, exact)
@@ -131,7 +133,7 @@ def get_encoding(name: str = DEFAULT_ENCODING) -> tiktoken.Encoding:
 
 
 # Keyed by the name alone: get_encoding() and get_encoding("o200k_base") share one build.
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _load_encoding(name: str) -> tiktoken.Encoding:
     if name not in _ENCODINGS:
         raise EncodingFileError(f"unknown encoding {name!r} (bundled: {', '.join(_ENCODINGS)})")

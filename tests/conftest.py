@@ -52,7 +52,9 @@ def no_network(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) 
 def cli_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """Environment for a promptlint subprocess: network guard on, CI unset unless asked."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(GUARD_DIR), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    env["PYTHONPATH"] = os.pathsep.join([str(GUARD_DIR), env.get("PYTHONPATH", "")]).rstrip(
+        os.pathsep
+    )
     env["PROMPTLINT_NETGUARD"] = "1"
     env.pop("CI", None)
     if extra:
@@ -86,9 +88,18 @@ def cli() -> object:
 
 def git(repo: Path, *args: str) -> str:
     out = subprocess.run(
-        ["git", *args], cwd=repo, capture_output=True, text=True, check=True,
-        env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-             "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"},
+        ["git", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={
+            **os.environ,
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@example.com",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@example.com",
+        },
     )
     return out.stdout
 

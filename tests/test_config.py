@@ -24,7 +24,9 @@ def test_defaults_without_any_file(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 
 def test_pyproject_table_with_dashes_and_nested_sections(tmp_path: Path) -> None:
-    write(tmp_path / "pyproject.toml", """
+    write(
+        tmp_path / "pyproject.toml",
+        """
 [tool.promptlint]
 model = "gpt-4.1-mini"
 token-budget = 800
@@ -36,7 +38,8 @@ deny = ["Project Falcon"]
 min-score = 0.6
 [tool.promptlint.registry]
 path = "prompts/registry"
-""")
+""",
+    )
     config = load_config(None, (str(tmp_path),))
     assert config.model == "gpt-4.1-mini"
     assert config.token_budget == 800
@@ -62,7 +65,10 @@ def test_nearest_file_wins_and_pyproject_without_table_is_skipped(tmp_path: Path
     ("text", "message"),
     [
         ("exlude: ['a']\n", "unknown key 'exlude' in .promptlint.yaml (did you mean 'exclude'?)"),
-        ("pii:\n  deny-list: [x]\n", "unknown key 'deny-list' in .promptlint.yaml.pii (did you mean 'deny'?)"),
+        (
+            "pii:\n  deny-list: [x]\n",
+            "unknown key 'deny-list' in .promptlint.yaml.pii (did you mean 'deny'?)",
+        ),
         ("token-budget: lots\n", "token-budget must be an integer"),
         ("fail-on: fatal\n", "unknown severity 'fatal'"),
         ("prompt-keywords: ['']\n", "prompt-keywords holds an empty entry"),

@@ -64,7 +64,10 @@ def test_include_exclude_globs(tmp_path: Path) -> None:
     config = config_from_mapping({"exclude": ["prompts/*.txt"]}, root=str(tmp_path))
     assert rels(discover([str(tmp_path)], config).files) == ["app/main.py", "prompts/triage.prompt"]
     config = config_from_mapping({"include": ["prompts/**"]}, root=str(tmp_path))
-    assert rels(discover([str(tmp_path)], config).files) == ["prompts/notes.txt", "prompts/triage.prompt"]
+    assert rels(discover([str(tmp_path)], config).files) == [
+        "prompts/notes.txt",
+        "prompts/triage.prompt",
+    ]
 
 
 def test_explicit_paths_checked_unless_excluded(tmp_path: Path) -> None:

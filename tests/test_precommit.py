@@ -13,13 +13,13 @@ import yaml
 
 from tests.conftest import ROOT, git
 
-WASTEFUL = '''
+WASTEFUL = """
 SYSTEM_PROMPT = (
     "You are a helpful assistant. Please kindly classify the ticket below into billing, "
     "shipping or other. In order to be correct, it is important to note that you must answer "
     "with one word."
 )
-'''
+"""
 
 
 def test_hook_definition_is_valid() -> None:
@@ -46,9 +46,22 @@ def test_pre_commit_try_repo_runs_the_hook(git_repo: Path, tmp_path: Path) -> No
     git(git_repo, "commit", "-qm", "init")
     home = tmp_path / "pre-commit-home"
     proc = subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "promptlint",
-         "--files", "bot.py", "notes.py", "--verbose"],
-        cwd=git_repo, capture_output=True, text=True, timeout=1500,
+        [
+            sys.executable,
+            "-m",
+            "pre_commit",
+            "try-repo",
+            str(ROOT),
+            "promptlint",
+            "--files",
+            "bot.py",
+            "notes.py",
+            "--verbose",
+        ],
+        cwd=git_repo,
+        capture_output=True,
+        text=True,
+        timeout=1500,
         env={**__import__("os").environ, "PRE_COMMIT_HOME": str(home)},
     )
     out = proc.stdout + proc.stderr

@@ -21,8 +21,14 @@ def modules_after(argv: list[str]) -> set[str]:
         "    pass\n"
         "sys.stderr.write(json.dumps(sorted(sys.modules)))\n"
     )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         env=cli_env(), timeout=120, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+        timeout=120,
+        check=True,
+    )
     return set(json.loads(out.stderr.splitlines()[-1]))
 
 

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from importlib import resources
+from pathlib import Path
 
 import pytest
 
@@ -36,7 +37,7 @@ def test_bundled_files_match_tiktoken_expected_hashes() -> None:
     # The hashes tiktoken's own registry expects for these encodings.
     from tiktoken_ext import openai_public
 
-    source = open(openai_public.__file__, encoding="utf-8").read()
+    source = Path(openai_public.__file__).read_text(encoding="utf-8")
     for name in URLS:
         data = resources.files("promptlint").joinpath("encodings", f"{name}.tiktoken").read_bytes()
         digest = hashlib.sha256(data).hexdigest()
@@ -47,7 +48,9 @@ def test_bundled_files_match_tiktoken_expected_hashes() -> None:
 def test_counts_equal_tiktoken_reference(name: str, tmp_path) -> None:
     """tiktoken's own loader, fed from its cache dir (in a child, sockets blocked), agrees."""
     for enc_name, url in URLS.items():
-        data = resources.files("promptlint").joinpath("encodings", f"{enc_name}.tiktoken").read_bytes()
+        data = (
+            resources.files("promptlint").joinpath("encodings", f"{enc_name}.tiktoken").read_bytes()
+        )
         (tmp_path / hashlib.sha1(url.encode()).hexdigest()).write_bytes(data)
     script = (
         "import json, sys, tiktoken\n"
@@ -57,14 +60,21 @@ def test_counts_equal_tiktoken_reference(name: str, tmp_path) -> None:
     )
     env = cli_env({"TIKTOKEN_CACHE_DIR": str(tmp_path)})
     out = subprocess.run(
-        [sys.executable, "-c", script], input=json.dumps(CORPUS), capture_output=True,
-        text=True, env=env, check=True, timeout=120,
+        [sys.executable, "-c", script],
+        input=json.dumps(CORPUS),
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        timeout=120,
     )
     reference = json.loads(out.stdout)
     ours = tokens.get_encoding(name)
-    for text, ref in zip(CORPUS, reference):
+    for text, ref in zip(CORPUS, reference, strict=True):
         assert ours.encode_ordinary(text) == ref
-        assert tokens.count_tokens(text, "gpt-4o" if name == "o200k_base" else "gpt-4").tokens == len(ref)
+        assert tokens.count_tokens(
+            text, "gpt-4o" if name == "o200k_base" else "gpt-4"
+        ).tokens == len(ref)
 
 
 def test_corrupt_rank_file_is_refused() -> None:
@@ -117,7 +127,10 @@ def test_counter_memo_matches_direct_count() -> None:
 def test_tokens_cli_stdin_file_and_errors(tmp_path) -> None:
     r = run_cli("tokens", "-", input="Hello, world!")
     assert r.returncode == 0, r.stderr
-    assert r.stdout.strip() == f"{len(tokens.get_encoding().encode_ordinary('Hello, world!'))} tokens (o200k_base)"
+    assert (
+        r.stdout.strip()
+        == f"{len(tokens.get_encoding().encode_ordinary('Hello, world!'))} tokens (o200k_base)"
+    )
     f = tmp_path / "p.txt"
     f.write_text("Classify the ticket.", encoding="utf-8")
     r = run_cli("tokens", str(f), "--model", "claude-3-5-haiku", "--json")

@@ -23,11 +23,15 @@ class UserError(Exception):
 def config_options(func: F) -> F:
     """--config, -q/--quiet and -v/--verbose, shared by every command that reads a tree."""
     func = click.option(
-        "--config", "config_file", type=click.Path(dir_okay=False),
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False),
         help="Configuration file (default: the nearest .promptlint.yaml or pyproject.toml).",
     )(func)
     func = click.option("-q", "--quiet", is_flag=True, help="Print only findings / errors.")(func)
-    func = click.option("-v", "--verbose", count=True, help="Print skipped files and details.")(func)
+    func = click.option("-v", "--verbose", count=True, help="Print skipped files and details.")(
+        func
+    )
     return func
 
 
@@ -50,7 +54,10 @@ def handle_errors(func: F) -> F:
         except BrokenPipeError:
             raise
         except OSError as exc:
-            click.echo(f"promptlint: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
+            click.echo(
+                f"promptlint: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
+                err=True,
+            )
             sys.exit(EXIT_USAGE)
         except Exception as exc:  # a bug: still one line, with a pointer to -v for more
             click.echo(f"promptlint: internal error: {type(exc).__name__}: {exc}", err=True)

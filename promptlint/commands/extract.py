@@ -9,12 +9,20 @@ from promptlint.commands.common import config_options, get_config, handle_errors
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes.")
 @config_options
 @handle_errors
-def extract(paths: tuple[str, ...], fmt: str, jobs: int | None, config_file: str | None,
-            quiet: bool, verbose: int) -> None:
+def extract(
+    paths: tuple[str, ...],
+    fmt: str,
+    jobs: int | None,
+    config_file: str | None,
+    quiet: bool,
+    verbose: int,
+) -> None:
     """List every prompt found in PATHS (default: the current directory)."""
     from promptlint.inventory import build_inventory
     from promptlint.report import extract as report
@@ -26,8 +34,10 @@ def extract(paths: tuple[str, ...], fmt: str, jobs: int | None, config_file: str
     from promptlint.cost import call_fields
 
     tiers = call_fields(inv.prompts, config, counter)
-    records = [report.prompt_record(p, counter, config.model, config.pii, tier_info=t)
-               for p, t in zip(inv.prompts, tiers, strict=True)]
+    records = [
+        report.prompt_record(p, counter, config.model, config.pii, tier_info=t)
+        for p, t in zip(inv.prompts, tiers, strict=True)
+    ]
     if fmt == "json":
         click.echo(report.to_json(records, inv.skipped))
     else:

@@ -11,7 +11,9 @@ from promptlint.commands.common import UserError, handle_errors
 
 @click.command()
 @click.argument("file", required=False, default="-")
-@click.option("--model", "-m", default=None, help="Model whose tokenizer to use (default o200k_base).")
+@click.option(
+    "--model", "-m", default=None, help="Model whose tokenizer to use (default o200k_base)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
 @handle_errors
 def tokens(file: str, model: str | None, as_json: bool) -> None:
@@ -34,8 +36,16 @@ def tokens(file: str, model: str | None, as_json: bool) -> None:
     if as_json:
         import json
 
-        click.echo(json.dumps({"tokens": count.tokens, "encoding": count.encoding,
-                               "estimate": count.estimate, "model": model}))
+        click.echo(
+            json.dumps(
+                {
+                    "tokens": count.tokens,
+                    "encoding": count.encoding,
+                    "estimate": count.estimate,
+                    "model": model,
+                }
+            )
+        )
     else:
         est = " (estimate)" if count.estimate else ""
         click.echo(f"{count.tokens} tokens ({count.encoding}{est})")

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from promptlint.config import Config
+from promptlint.extract.jinja import jinja_variables
 from promptlint.extract.sections import (
     FileFacts,
     LineIndex,
@@ -33,7 +34,6 @@ from promptlint.extract.sections import (
     read_front_matter,
     section_prompt,
 )
-from promptlint.extract.jinja import jinja_variables
 from promptlint.models import ExtractResult
 
 # Comments first: they may contain "}}" and must not be read as expressions or markers.

@@ -39,7 +39,10 @@ def masked_text(text: str, pii: PiiConfig | None) -> str:
 
 
 def prompt_record(
-    prompt: Prompt, counter: TokenCounter, default_model: str, pii: PiiConfig | None = _DEFAULT_PII,
+    prompt: Prompt,
+    counter: TokenCounter,
+    default_model: str,
+    pii: PiiConfig | None = _DEFAULT_PII,
     tier_info: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """``tier_info``: the prompt's ``cost.call_fields`` entry (its call judged as a whole);
