@@ -17,7 +17,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -105,16 +104,9 @@ def render(entries: Iterable[BaselineEntry]) -> str:
 
 def write(path: str | os.PathLike[str], entries: Iterable[BaselineEntry]) -> None:
     """Write atomically: an interrupted run leaves the old baseline, never half a file."""
-    target = Path(path)
-    text = render(entries)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from promptlint.atomic import write_atomic
+
+    write_atomic(os.fspath(path), render(entries).encode("utf-8"))
 
 
 def read(path: str | os.PathLike[str]) -> list[BaselineEntry]:

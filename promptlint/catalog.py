@@ -119,6 +119,18 @@ class Catalog:
                 return own
         return same_tier
 
+    def model_for_tier(self, tier: str, default: str) -> ModelInfo | None:
+        """The model a prompt that declares ``tier`` runs on: ``default`` when it is of that
+        tier, else the first configured model of the tier, else the tier's cheapest model
+        (list prices) from the default's provider when it has one."""
+        current = self.get(default)
+        if current is not None and current.tier == tier:
+            return current
+        options = self.candidates(tier, current)
+        if self.tier_models.get(tier):
+            return options[0]
+        return min(options, key=lambda m: m.input + m.output, default=None)
+
     def suggest(
         self, tier: str, current: ModelInfo | None, cost: Callable[[ModelInfo], float]
     ) -> ModelInfo | None:

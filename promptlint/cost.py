@@ -10,6 +10,7 @@ cached-input rate. A month is 30 days.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -42,7 +43,7 @@ _PLACEHOLDERS = {
 @dataclass(frozen=True, slots=True)
 class CostEstimate:
     model: str
-    model_source: str  # call | front-matter | config-path | default | option (given explicitly)
+    model_source: str  # a ResolvedModel source, or option (given explicitly)
     known_model: bool  # False: not in the catalogue, no price
     input_tokens: int
     cached_tokens: int  # part of input_tokens priced at the cached-input rate
@@ -153,6 +154,43 @@ class CallReview:
         return TIER_RANK[self.model.tier] - TIER_RANK[self.decision.tier]
 
 
+@dataclass(frozen=True, slots=True)
+class TierMove:
+    """A suggested change of model for one call (what TIER001/TIER002 report)."""
+
+    direction: str  # down: a cheaper model is enough | up: the call needs a stronger model
+    suggested_tier: str
+    suggested_model: str | None
+    suggested_cost_per_call: float | None
+    saving_per_call: float | None  # negative for "up": what the stronger model costs extra
+
+
+def tier_move(result: CallReview, config: Config) -> TierMove | None:
+    """The move a review supports: down only when the decision is confident enough and a
+    cheaper model exists; up when the decision is confident enough (a quality risk)."""
+    if result.model is None or result.gap == 0:
+        return None
+    thresholds = heuristics(config).thresholds
+    decision, now = result.decision, result.estimate.cost_per_call
+    suggestion, cheaper = result.suggestion, result.suggestion_cost
+    if result.gap > 0:
+        if decision.confidence < thresholds["min_confidence_above"]:
+            return None
+        if suggestion is None or cheaper is None or now is None or cheaper >= now:
+            return None
+        return TierMove("down", decision.tier, suggestion.name, cheaper, now - cheaper)
+    if decision.confidence < thresholds["min_confidence_below"]:
+        return None
+    extra = cheaper - now if cheaper is not None and now is not None else None
+    return TierMove(
+        "up",
+        decision.tier,
+        suggestion.name if suggestion else None,
+        cheaper,
+        -extra if extra is not None else None,
+    )
+
+
 def review(
     prompts: Sequence[Prompt],
     config: Config,
@@ -175,16 +213,21 @@ def review(
 
 
 def usd(value: float | None) -> str:
-    """Money for messages: cents for large amounts, more digits for fractions of a cent."""
+    """Money as every message and report prints it: whole dollars from $100, cents from $1,
+    below that two significant digits and no trailing zeros ($0.53, $0.005, $0.000041)."""
     if value is None:
         return "n/a"
+    if value < 0:
+        return f"-{usd(-value)}"
     if value >= 100:
         return f"${value:,.0f}"
     if value >= 1:
         return f"${value:,.2f}"
-    if value >= 0.01:
-        return f"${value:.3f}"
-    return f"${value:.6f}"
+    if value == 0:
+        return "$0"
+    digits = max(2, 1 - math.floor(math.log10(value)))
+    whole, _, frac = f"{value:.{digits}f}".rstrip("0").partition(".")
+    return f"${whole}.{frac.ljust(2, '0')}"
 
 
 def call_fields(

@@ -54,18 +54,47 @@ class Discovery:
     skipped: list[Skip]
 
 
-def display_path(path: Path) -> str:
+def display_path(path: Path, cwd: Path | None = None) -> str:
+    """``path`` relative to the (resolved) working directory when below it, else as given."""
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return path.resolve().relative_to(cwd or Path.cwd().resolve()).as_posix()
     except ValueError:
         return path.as_posix()
 
 
-def _relpath(abs_path: Path, root: Path) -> str:
-    try:
-        return abs_path.relative_to(root).as_posix()
-    except ValueError:
-        return abs_path.as_posix().lstrip("/")
+def config_relpath(path: Path, root: Path) -> str:
+    """``path`` relative to the (resolved) config ``root``, POSIX-style, for config globs.
+
+    ``..`` is resolved lexically, so the path keeps its own name when it is a symlink; a
+    path reached through a symlinked folder (``../repo/x.py``, ``link/x.py``) is matched
+    by where that folder really is.
+    """
+    lexical = Path(os.path.abspath(path))
+    if lexical.is_relative_to(root):
+        return lexical.relative_to(root).as_posix()
+    real = Path(os.path.realpath(lexical.parent)) / lexical.name
+    if real.is_relative_to(root):
+        return real.relative_to(root).as_posix()
+    return lexical.as_posix().lstrip("/")
+
+
+def file_kind(rel: str, config: Config, *, explicit: bool = False) -> str | None:
+    """The extractor for the file at config-relative ``rel``, or None when the run skips it.
+
+    Default excludes (``.venv``, ``node_modules``...) apply to files found by a walk, not to
+    files named explicitly; config include/exclude apply to both.
+    """
+    if not explicit and any(part in DEFAULT_EXCLUDE for part in rel.split("/")[:-1]):
+        return None
+    if config.exclude and matches_any(rel, config.exclude):
+        return None
+    if config.include and not matches_any(rel, config.include):
+        return None
+    return classify(rel, config)
+
+
+def oversize_skip(path: str, size: int, max_size: int) -> Skip:
+    return Skip(path, f"skipped: file is {size:,} bytes, over the {max_size:,}-byte limit")
 
 
 def _git_files(folder: Path) -> list[Path] | None:
@@ -134,25 +163,19 @@ def _walk(folder: Path) -> Iterator[Path]:
 def discover(paths: tuple[str, ...] | list[str], config: Config) -> Discovery:
     """Candidate prompt files under ``paths`` (default '.'), sorted, deduplicated."""
     root = Path(config.root).resolve()
+    cwd = Path.cwd().resolve()
     files: dict[str, SourceFile] = {}
     skipped: list[Skip] = []
 
     def consider(p: Path, explicit: bool) -> None:
         abs_p = p.resolve() if p.is_symlink() else p.absolute()
-        rel = _relpath(p.absolute(), root)
-        parts = rel.split("/")
-        if not explicit and any(part in DEFAULT_EXCLUDE for part in parts[:-1]):
-            return
-        if config.exclude and matches_any(rel, config.exclude):
-            return
-        if config.include and not matches_any(rel, config.include):
-            return
-        kind = classify(rel, config)
+        rel = config_relpath(p, root)
+        kind = file_kind(rel, config, explicit=explicit)
         if kind is None:
             return
         key = str(abs_p)
         if key not in files:
-            files[key] = SourceFile(display_path(p), str(abs_p), rel, kind)
+            files[key] = SourceFile(display_path(p, cwd), str(abs_p), rel, kind)
 
     for given in paths or (".",):
         p = Path(given)
@@ -178,7 +201,7 @@ def discover(paths: tuple[str, ...] | list[str], config: Config) -> Discovery:
 def check_bytes(data: bytes, path: str, max_size: int) -> str | Skip:
     """Decode a file's bytes, or say in one line why it is skipped."""
     if len(data) > max_size:
-        return Skip(path, f"skipped: file is {len(data):,} bytes, over the {max_size:,}-byte limit")
+        return oversize_skip(path, len(data), max_size)
     if b"\0" in data[:_SNIFF]:
         return Skip(path, "skipped: binary file")
     try:
@@ -194,9 +217,7 @@ def read_source(file: SourceFile, max_size: int) -> str | Skip:
     try:
         size = os.path.getsize(file.abs_path)
         if size > max_size:
-            return Skip(
-                file.path, f"skipped: file is {size:,} bytes, over the {max_size:,}-byte limit"
-            )
+            return oversize_skip(file.path, size, max_size)
         with open(file.abs_path, "rb") as fh:
             data = fh.read()
     except OSError as exc:

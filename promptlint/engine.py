@@ -55,7 +55,8 @@ def run_check_on_inventory(
     ruleset = load_rules(config) if rules is None else rules
     enabled = enabled_codes(ruleset, config, select, ignore)
     counter = TokenCounter(config.model)
-    ctx = CheckContext(config, counter, enabled)
+    loads = tuple(load for r in inv.results for load in r.registry_loads)
+    ctx = CheckContext(config, counter, enabled, registry_loads=loads)
     prompts = inv.prompts
     evaluation = Evaluator(ruleset, enabled).run(prompts, ctx)
 
@@ -106,7 +107,7 @@ def _drop_subsumed(hits: list[RawHit], ruleset: RuleSet) -> list[RawHit]:
     fixable = [h for h in hits if h.hit.edits]
     if len(fixable) < 2:
         return hits
-    by_prompt: dict[int, list[RawHit]] = defaultdict(list)
+    by_prompt: dict[int | None, list[RawHit]] = defaultdict(list)
     for h in fixable:
         by_prompt[h.prompt_index].append(h)
     dropped: set[int] = set()
@@ -203,6 +204,22 @@ def to_finding(
     rule = ruleset.get(hit.code)
     if rule is None:  # only engine codes can be missing (a run without rules/meta.yaml)
         return None
+    if raw.prompt_index is None:
+        assert raw.span is not None
+        span = raw.span
+        return Finding(
+            code=hit.code,
+            name=rule.name,
+            severity=severity_for(rule, hit.severity, config),
+            message=hit.message,
+            path=span.path,
+            line=span.line,
+            col=span.col,
+            end_line=span.end_line,
+            end_col=span.end_col,
+            evidence=hit.evidence or "",
+            data=dict(hit.data),
+        )
     prompt = prompts[raw.prompt_index]
     n = len(prompt.text)
     start = min(max(hit.start, 0), n)

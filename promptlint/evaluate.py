@@ -15,7 +15,7 @@ from typing import Any
 from promptlint.checks.base import CheckContext, PromptCheck
 from promptlint.checks.regexsafe import REGEX_TIMEOUT, PatternTimeout
 from promptlint.config import ConfigError
-from promptlint.models import Hit, Prompt
+from promptlint.models import Hit, Prompt, Span
 from promptlint.rulepack import Rule
 
 # The rule that reports a pattern hitting the time limit (rules/meta.yaml).
@@ -24,8 +24,9 @@ REGEX_TIMEOUT_CODE = "SUP002"
 
 @dataclass(frozen=True, slots=True)
 class RawHit:
-    prompt_index: int
+    prompt_index: int | None  # None: the hit sits at ``span``, outside any prompt
     hit: Hit
+    span: Span | None = None
 
 
 @dataclass(slots=True)
@@ -120,8 +121,8 @@ class Evaluator:
                     continue
                 out.hits.extend(RawHit(index, h) for h in hits if group.accept(h, ctx))
         for group in self.project_checks:
-            if not prompts:
-                break
+            if not prompts and not ctx.registry_loads:
+                break  # nothing to look at
             func = group.resolve()
             try:
                 pairs = list(func(prompts, ctx))
@@ -130,7 +131,11 @@ class Evaluator:
             except Exception as exc:
                 out.notices.append(f"{group.target} failed: {type(exc).__name__}: {exc}")
                 continue
-            out.hits.extend(RawHit(i, h) for i, h in pairs if group.accept(h, ctx))
+            out.hits.extend(
+                RawHit(i, h) if isinstance(i, int) else RawHit(None, h, i)
+                for i, h in pairs
+                if group.accept(h, ctx)
+            )
         return out
 
 

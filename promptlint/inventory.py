@@ -10,6 +10,7 @@ import contextlib
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from promptlint.config import Config
@@ -47,6 +48,25 @@ def _extract_chunk(
     return [_extract_one(f, config) for f in files]
 
 
+def _extract_parallel(
+    files: list[SourceFile], config: Config, jobs: int
+) -> list[tuple[ExtractResult | None, Skip | None, str]] | None:
+    """Outcomes in file order, or None when worker processes cannot run here (containers
+    without shared memory for semaphores): the caller then extracts serially."""
+    # Interleaved chunks balance big and small files; order is restored below.
+    chunks = [files[i :: jobs * 4] for i in range(jobs * 4)]
+    try:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            parts = list(pool.map(_extract_chunk, chunks, [config] * len(chunks)))
+    except (OSError, ImportError, BrokenProcessPool):
+        return None
+    by_path: dict[str, tuple[ExtractResult | None, Skip | None, str]] = {}
+    for chunk, part in zip(chunks, parts, strict=True):
+        for f, outcome in zip(chunk, part, strict=True):
+            by_path[f.abs_path] = outcome
+    return [by_path[f.abs_path] for f in files]
+
+
 def default_jobs() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))
@@ -71,20 +91,12 @@ def build_inventory(
     for f in files:
         with contextlib.suppress(OSError):
             total_bytes += os.path.getsize(f.abs_path)
-    outcomes: list[tuple[ExtractResult | None, Skip | None, str]]
+    outcomes: list[tuple[ExtractResult | None, Skip | None, str]] | None = None
     if jobs > 1 and total_bytes >= PARALLEL_MIN_BYTES and len(files) > 1:
-        # Interleaved chunks balance big and small files; order is restored below.
-        chunks = [files[i :: jobs * 4] for i in range(jobs * 4)]
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            parts = list(pool.map(_extract_chunk, chunks, [config] * len(chunks)))
-        by_path: dict[str, tuple[ExtractResult | None, Skip | None, str]] = {}
-        for chunk, part in zip(chunks, parts, strict=True):
-            for f, outcome in zip(chunk, part, strict=True):
-                by_path[f.abs_path] = outcome
-        outcomes = [by_path[f.abs_path] for f in files]
-        if progress:
+        outcomes = _extract_parallel(files, config, jobs)
+        if outcomes is not None and progress:
             progress(len(files), len(files))
-    else:
+    if outcomes is None:
         outcomes = []
         for i, f in enumerate(files):
             outcomes.append(_extract_one(f, config))

@@ -7,7 +7,9 @@ A masked form keeps just enough to recognise the kind of value and, for long num
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+
+from promptlint.pii.catalog import SECRET_ENTITIES
 
 _STARS = "***"
 
@@ -81,39 +83,33 @@ def _mask_secret(value: str) -> str:
     return f"{prefix.group(0)}...****" if prefix else "****"
 
 
+def _mask_names(value: str) -> str:
+    return " ".join(_initial(word) for word in value.split()) or _STARS
+
+
+_MASKERS: dict[str, Callable[[str], str]] = {
+    "EMAIL_ADDRESS": _mask_email,
+    "CREDIT_CARD": _mask_card,
+    "IBAN_CODE": _mask_iban,
+    "US_SSN": lambda _: "***-**-****",
+    "PHONE_NUMBER": lambda value: _mask_digits(value, keep=2),
+    "IP_ADDRESS": _mask_ip,
+    "PERSON": _mask_names,
+    "LOCATION": _mask_names,
+    "NRP": _mask_names,
+    "CONNECTION_STRING": _mask_connection,
+    "PRIVATE_KEY": _mask_private_key,
+    "BEARER_TOKEN": lambda _: "Bearer ****",
+}
+
+
 def mask(entity_type: str, value: str) -> str:
     """The masked form of ``value`` found as ``entity_type`` (a presidio or promptlint type)."""
     value = value.strip()
-    if entity_type == "EMAIL_ADDRESS":
-        return _mask_email(value)
-    if entity_type == "CREDIT_CARD":
-        return _mask_card(value)
-    if entity_type == "IBAN_CODE":
-        return _mask_iban(value)
-    if entity_type == "US_SSN":
-        return "***-**-****"
-    if entity_type == "PHONE_NUMBER":
-        return _mask_digits(value, keep=2)
-    if entity_type == "IP_ADDRESS":
-        return _mask_ip(value)
-    if entity_type in ("PERSON", "LOCATION", "NRP"):
-        return " ".join(_initial(word) for word in value.split()) or _STARS
-    if entity_type == "CONNECTION_STRING":
-        return _mask_connection(value)
-    if entity_type == "PRIVATE_KEY":
-        return _mask_private_key(value)
-    if entity_type == "BEARER_TOKEN":
-        return "Bearer ****"
-    if entity_type in (
-        "OPENAI_API_KEY",
-        "ANTHROPIC_API_KEY",
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_KEY",
-        "GITHUB_TOKEN",
-        "SLACK_TOKEN",
-        "SLACK_WEBHOOK",
-        "JWT",
-    ):
+    masker = _MASKERS.get(entity_type)
+    if masker is not None:
+        return masker(value)
+    if entity_type in SECRET_ENTITIES:  # API keys and tokens: the public prefix at most
         return _mask_secret(value)
     if any(ch.isdigit() for ch in value) and not any(ch.isalpha() for ch in value):
         return _mask_digits(value, keep=0)

@@ -1,8 +1,9 @@
 """Which model a call uses, how that was found, and the call's other cost facts.
 
 Precedence: the model literal in the same call (``call``), the template's front matter
-(``front-matter``), the first ``tiers.model-paths`` glob matching the file (``config-path``),
-then ``model`` of the config (``default``). The prompts of one call share ``Prompt.call_id``;
+(``front-matter``), the model of the tier the front matter declares (``tier: small``, the
+author's intent: ``front-matter-tier``), the first ``tiers.model-paths`` glob matching the file
+(``config-path``), then ``model`` of the config (``default``). The prompts of one call share ``Prompt.call_id``;
 a prompt without one is a call of its own.
 """
 
@@ -14,9 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from promptlint.catalog import load_catalog
 from promptlint.config import Config
 from promptlint.filetypes import matches_any
 from promptlint.models import Prompt
+from promptlint.tiering import TIER_RANK
 
 # Where templates keep their model besides a top-level ``model:`` (dotprompt ``config:``,
 # LangChain-style ``parameters:``, Prompty's ``model: {configuration: ...}`` via model_from).
@@ -26,7 +29,7 @@ _NESTED_MODEL = (("config", "model"), ("parameters", "model"), ("settings", "mod
 @dataclass(frozen=True, slots=True)
 class ResolvedModel:
     name: str
-    source: str  # call | front-matter | config-path | default
+    source: str  # call | front-matter | front-matter-tier | config-path | default
 
 
 def group_by_call(prompts: Sequence[Prompt]) -> list[list[int]]:
@@ -73,12 +76,26 @@ def resolve_model(prompts: Sequence[Prompt], config: Config) -> ResolvedModel:
             return ResolvedModel(prompt.model, "call")
     if front:
         return ResolvedModel(front, "front-matter")
+    tier = declared_tier(prompts)
+    if tier is not None:
+        info = load_catalog(config).model_for_tier(tier, config.model)
+        if info is not None:
+            return ResolvedModel(info.name, "front-matter-tier")
     if prompts and config.tiers.model_paths:
         rel = relative_path(prompts[0].path, config)
         for glob, model in config.tiers.model_paths.items():
             if matches_any(rel, [glob]):
                 return ResolvedModel(model, "config-path")
     return ResolvedModel(config.model, "default")
+
+
+def declared_tier(prompts: Sequence[Prompt]) -> str | None:
+    """The tier a template's front matter declares (``tier: small``), if it names one."""
+    for prompt in prompts:
+        value = prompt.meta.get("tier") if prompt.meta else None
+        if isinstance(value, str) and value.strip().lower() in TIER_RANK:
+            return value.strip().lower()
+    return None
 
 
 def output_limit(prompts: Sequence[Prompt]) -> int | None:

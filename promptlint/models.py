@@ -176,13 +176,38 @@ class Directive:
     file_level: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A source range outside any prompt (e.g. a call next to the prompts), for findings
+    about the code itself."""
+
+    path: str
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryLoad:
+    """A ``registry.load(spec)`` call; ``spec`` is None when it is not a string literal."""
+
+    span: Span
+    spec: str | None
+
+
 @dataclass(slots=True)
 class ExtractResult:
     path: str
     prompts: list[Prompt] = field(default_factory=list)
     directives: list[Directive] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # one-line problems (syntax error...)
-    uses_registry: bool = False  # the file loads templates from the registry
+    registry_loads: list[RegistryLoad] = field(default_factory=list)
+
+    @property
+    def uses_registry(self) -> bool:
+        """The file loads templates from the registry."""
+        return bool(self.registry_loads)
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ from typing import Any
 from promptlint.baseline import fingerprints
 from promptlint.config import Config
 from promptlint.models import CheckRun, Finding, Prompt
+from promptlint.report.json import finding_head
 
 SCHEMA = "promptlint.diff/1"
 
@@ -374,18 +375,6 @@ def _side_json(s: PromptSide | None) -> dict[str, Any] | None:
     return None if s is None else dataclasses.asdict(s)
 
 
-def _finding_json(f: Finding) -> dict[str, Any]:
-    return {
-        "code": f.code,
-        "name": f.name,
-        "severity": str(f.severity),
-        "message": f.message,
-        "path": f.path,
-        "line": f.line,
-        "col": f.col,
-    }
-
-
 def to_json(report: DiffReport) -> str:
     doc = {
         "schema": SCHEMA,
@@ -408,8 +397,8 @@ def to_json(report: DiffReport) -> str:
             }
             for c in report.changes
         ],
-        "findings_added": [_finding_json(f) for f in report.findings_added],
-        "findings_fixed": [_finding_json(f) for f in report.findings_fixed],
+        "findings_added": [finding_head(f) for f in report.findings_added],
+        "findings_fixed": [finding_head(f) for f in report.findings_fixed],
         "budget": {
             "max_token_growth": report.max_growth,
             "token_budget": report.token_budget,

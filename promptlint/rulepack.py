@@ -44,6 +44,8 @@ repetition    repeated words or near-duplicate sentences. Message: {match}, {val
   min_words   sentences shorter than this are never compared (default 4)
   ignorecase  bool, default true
   exceptions  words that may repeat (word unit), e.g. [that, had]
+  ignore      phrases dropped before sentences are compared (sentence unit): emphasis and
+              framing such as [please note that, you must, always]
 metric        a threshold over a measure of the whole prompt. Message: {value}, {max}, {min}.
   metric      tokens | words | sentences | lines | characters | share
   pattern     regex, required for ``share`` (share of the prompt's tokens its matches hold,
@@ -99,6 +101,13 @@ class RuleDoc:
     example: str
     better: str
     fix: str  # one of FIX_KINDS
+
+    @property
+    def summary(self) -> str:
+        """The first sentence of ``what``, on one line."""
+        flat = " ".join(self.what.split())
+        end = flat.find(". ")
+        return flat if end < 0 else flat[: end + 1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,6 +293,7 @@ _FIELDS: dict[str, dict[str, tuple[Callable[[Any], Any], Any]]] = {
         "min_words": (_count, 4),
         "ignorecase": (_bool, True),
         "exceptions": (_str_list, ()),
+        "ignore": (_str_list, ()),
         "skip": (_skip, ("code",)),
     },
     "metric": {
@@ -316,6 +326,8 @@ def _cross_check(rtype: str, opts: dict[str, Any]) -> tuple[str, str] | None:
                 _regex(key)
             except ValueError as exc:
                 return "swap", str(exc)
+    if rtype == "repetition" and opts["unit"] == "word" and opts["ignore"]:
+        return "ignore", "applies to unit 'sentence' only"
     if rtype in ("occurrence", "metric") and opts["max"] is None and opts["min"] is None:
         return "max", "needs 'max' or 'min'"
     if (
@@ -345,6 +357,10 @@ def _suggest(word: str, options: Iterable[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
 def _parse_rule(raw: Any, pack: str, source: str, index: int) -> Rule:
     where = f"{source}: rule #{index + 1}"
     if not isinstance(raw, dict):
@@ -368,7 +384,7 @@ def _parse_rule(raw: Any, pack: str, source: str, index: int) -> Rule:
     for key in raw:
         if key not in _COMMON and key not in spec:
             raise ConfigError(
-                f"{where}: unknown field '{key}' for a {rtype} rule"
+                f"{where}: unknown field '{key}' for {_article(rtype)} {rtype} rule"
                 + _suggest(str(key), [*_COMMON, *spec])
             )
     name = raw.get("name")
@@ -398,7 +414,7 @@ def _parse_rule(raw: Any, pack: str, source: str, index: int) -> Rule:
     for key, (validate, default) in spec.items():
         if key not in raw or raw[key] is None:
             if default is _NO_DEFAULT:
-                raise bad(key, f"is required for a {rtype} rule")
+                raise bad(key, f"is required for {_article(rtype)} {rtype} rule")
             opts[key] = default
             continue
         try:

@@ -8,7 +8,8 @@ from pathlib import Path
 from promptlint.config import Config
 from promptlint.filetypes import matches_any
 
-CODEOWNERS_LOCATIONS = ("CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS")
+# GitHub reads the first of .github/, the root and docs/ (GitLab: root, docs/, .gitlab/).
+CODEOWNERS_LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS")
 UNOWNED = "unowned"
 
 

@@ -322,6 +322,14 @@ def test_codeowners_at_the_root_is_read(tmp_path: Path) -> None:
     assert teams.team("src/prompts/x.md") == "@org/writers"  # unanchored, like gitignore
 
 
+def test_codeowners_in_dot_github_wins_over_the_root_as_on_github(tmp_path: Path) -> None:
+    (tmp_path / "CODEOWNERS").write_text("* @org/stale\n")
+    (tmp_path / ".github").mkdir()
+    (tmp_path / ".github" / "CODEOWNERS").write_text("* @org/current\n")
+    teams = TeamResolver(config_from_mapping({}, root=str(tmp_path)))
+    assert teams.team("app/x.py") == "@org/current"
+
+
 # --- use cases ----------------------------------------------------------------------------
 
 

@@ -111,6 +111,17 @@ def test_file_format_is_sorted_stable_and_mergeable(tmp_path: Path) -> None:
     assert [e.fingerprint for e in baseline.read(target)] == [k[2] for k in keys]
 
 
+def test_baseline_file_is_readable_by_everyone_like_any_committed_file(tmp_path: Path) -> None:
+    """A temp file is created 0600; the baseline replacing it must not stay private."""
+    target = tmp_path / "base.json"
+    baseline.write(target, baseline.entries_for([_finding(1)], str(tmp_path)))
+    assert target.stat().st_mode & 0o777 == 0o644
+    target.chmod(0o664)  # a mode the user chose is kept on rewrite
+    baseline.write(target, [])
+    assert target.stat().st_mode & 0o777 == 0o664
+    assert [p.name for p in tmp_path.iterdir()] == ["base.json"]  # no temp file left
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
+from promptlint import inventory
 from promptlint.config import config_from_mapping
 from promptlint.discover import SourceFile, check_bytes, discover, read_source
 from promptlint.filetypes import classify
-from promptlint.models import Skip
-from tests.conftest import git
+from promptlint.models import Prompt, Skip
+from tests.conftest import ROOT, git
 
 
 def make_tree(root: Path, files: dict[str, str | bytes]) -> None:
@@ -128,3 +131,39 @@ def test_read_source_oversize_does_not_read_the_file(tmp_path: Path) -> None:
     big.write_bytes(b"x = 1\n" * 1_000_000)  # 6 MB
     out = read_source(SourceFile("big.py", str(big), "big.py", "python"), 2_000_000)
     assert isinstance(out, Skip) and "over the 2,000,000-byte limit" in out.reason
+
+
+def test_explicit_relative_paths_respect_exclude_from_any_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # pre-commit passes paths relative to the repository root; users pass `../x` or go
+    # through a symlinked folder: config exclude applies to all of them.
+    make_tree(tmp_path, {"repo/app/gen_x.py": "x = 1\n", "repo/app/keep.py": "x = 1\n"})
+    (tmp_path / "elsewhere").mkdir()
+    os.symlink(tmp_path / "repo", tmp_path / "link")
+    config = config_from_mapping({"exclude": ["app/gen_*"]}, root=str(tmp_path / "repo"))
+    for cwd, prefix in (("repo", ""), ("elsewhere", "../repo/"), ("", "link/")):
+        monkeypatch.chdir(tmp_path / cwd)
+        given = [f"{prefix}app/gen_x.py", f"{prefix}app/keep.py"]
+        assert rels(discover(given, config).files) == ["app/keep.py"], cwd
+
+
+def _comparable(inv: inventory.Inventory) -> tuple[object, ...]:
+    names = [f.name for f in dataclasses.fields(Prompt) if f.name != "source_map"]
+    prompts = [(*(getattr(p, n) for n in names), tuple(p.source_map.segments)) for p in inv.prompts]
+    results = [(r.path, r.directives, r.notices, r.uses_registry) for r in inv.results]
+    return inv.files, results, inv.skipped, prompts, inv.texts
+
+
+def test_parallel_extraction_gives_the_serial_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tree = tmp_path / "examples"
+    shutil.copytree(ROOT / "examples", tree)
+    make_tree(tree, {"app/broken.py": "SYSTEM_PROMPT = (\n", "prompts/bin.txt": b"\x00\x01"})
+    config = config_from_mapping({}, root=str(tree))
+    serial = inventory.build_inventory([str(tree)], config, jobs=1, keep_text=True)
+    monkeypatch.setattr(inventory, "PARALLEL_MIN_BYTES", 0)  # take the worker path
+    parallel = inventory.build_inventory([str(tree)], config, jobs=2, keep_text=True)
+    assert len(serial.prompts) > 10 and serial.skipped and serial.notices
+    assert _comparable(parallel) == _comparable(serial)

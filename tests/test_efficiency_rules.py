@@ -149,6 +149,12 @@ CASES = [
         "You are a helpful assistant. Answer billing questions from the policy.",
     ),
     Case(
+        "EFF042",
+        "You are a helpful assistant. Classify the ticket as billing, bug or other.",
+        "You are a helpful assistant for Acme billing. Classify the ticket as billing or bug.",
+        "Classify the ticket as billing, bug or other.",
+    ),
+    Case(
         "EFF050",
         "You MUST NEVER SHARE THE ADDRESS with anyone.",
         "Return JSON with the API URL and the PII flags.\nOUTPUT FORMAT RULES:\n- be brief",
@@ -360,3 +366,83 @@ def test_whitespace_rules_look_inside_code_blocks() -> None:
     text = "Run:\n```\nmake test   \n```"
     run = run_prompts([make_prompt(text)], rules=RULES, select=["EFF020"])
     assert codes(run) == ["EFF020"]
+
+
+def _eff060(text: str) -> list:
+    return run_prompts([make_prompt(text)], rules=RULES, select=["EFF060"]).findings
+
+
+def test_restated_instruction_is_a_duplicate_whatever_its_emphasis_and_framing() -> None:
+    """The same instruction in capitals, with MUST/ALWAYS/ONLY and "Please note that", and as
+    one clause of a longer sentence (examples/app/triage.py)."""
+    first = (
+        "In order to make sure that the classification is correct, it is important to note "
+        "that you MUST ALWAYS answer with the category name ONLY!!!"
+    )
+    second = "Please note that you must answer with the category name only."
+    text = f"Classify the ticket into one category. {first} {second}"
+    (finding,) = _eff060(text)
+    assert text[finding.col - 1 : finding.end_col - 1] == second
+    assert finding.data["first_offset"] == text.index(first)
+    assert apply_fix(text, finding) == f"Classify the ticket into one category. {first}"
+    # Emphasis alone does not make two statements different instructions either.
+    (shouted,) = _eff060(
+        "Reply in formal British English. YOU MUST ALWAYS REPLY IN FORMAL BRITISH ENGLISH!"
+    )
+    assert shouted.col == len("Reply in formal British English. ") + 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A different number or a negation is a different instruction.
+        "Refunds are processed within 5 business days. Refunds are processed within 9 business days.",
+        "You must always include the order number. You must never include the order number.",
+        # The earlier copy is conditional, the later one is not.
+        "If the customer asks for a refund, send them the refund request form. "
+        "Send them the refund request form.",
+        "When the ticket mentions an outage, page the on-call engineer right away. "
+        "Page the on-call engineer right away.",
+        # A clause with a number or a negation around it is not restated either.
+        "In 2 cases, escalate the ticket to the billing team. Escalate the ticket to the billing team.",
+        # Different objects after the same frame.
+        "Please note that you must answer in English. Please note that you must cite the policy.",
+    ],
+)
+def test_sentences_that_differ_in_a_fact_are_not_duplicates(text: str) -> None:
+    assert _eff060(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "fixed"),
+    [
+        (
+            "Classify the ticket as billing or bug.\nYou are a helpful AI assistant.\nBe brief.",
+            "Classify the ticket as billing or bug.\nBe brief.",
+        ),
+        (
+            "Classify the ticket as billing or bug. You are an assistant.",
+            "Classify the ticket as billing or bug.",
+        ),
+    ],
+)
+def test_generic_role_sentence_is_removed_with_its_line_or_space(text: str, fixed: str) -> None:
+    run = run_prompts([make_prompt(text)], rules=RULES, select=["EFF041", "EFF042"])
+    (finding,) = run.findings
+    assert finding.code == "EFF042" and finding.wasted_tokens > 0
+    assert apply_fix(text, finding) == fixed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Reply to the greeting "You are a helpful assistant." with a joke about robots.',
+        "Classify the ticket.\n\nExample 1:\nInput: You are a helpful assistant. Hi.\n"
+        "Output: other",
+        "You are a helpful assistant for Acme billing. Answer from the policy.",
+        "You are a helpful assistant that writes SQL. Use PostgreSQL syntax.",
+    ],
+)
+def test_role_sentence_as_content_or_with_a_job_is_not_flagged(text: str) -> None:
+    run = run_prompts([make_prompt(text)], rules=RULES, select=["EFF041", "EFF042"])
+    assert run.findings == []

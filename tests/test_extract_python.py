@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from promptlint.config import Config, config_from_mapping
-from promptlint.extract.python import extract, looks_like_prose
+from promptlint.extract.pyheuristics import looks_like_prose
+from promptlint.extract.python import extract
 from promptlint.inventory import build_inventory
 from promptlint.models import Prompt
 from tests.conftest import run_cli

@@ -9,6 +9,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -33,10 +34,14 @@ from tests.conftest import cli_env, run_cli
 
 
 def literal_prompt(source: str, expr: str, *, editable: bool = True) -> Prompt:
-    """The prompt made of the literal(s) ``expr`` (found verbatim in ``source``), decoded by
-    the Python extractor's own decoder so its text and source map are the real ones."""
+    """The prompt made of the literal(s) ``expr`` (found verbatim in ``source``)."""
     start = source.index(expr)
-    end = start + len(expr)
+    return prompt_at(source, start, start + len(expr), editable=editable)
+
+
+def prompt_at(source: str, start: int, end: int, *, editable: bool = True) -> Prompt:
+    """The prompt made of the literal(s) at ``source[start:end]``, decoded by the Python
+    extractor's own decoder so its text and source map are the real ones."""
     index = LineIndex(source)
     decoded = decode(source, start, end, index.position)
     line, col = index.position(start)
@@ -105,6 +110,20 @@ def test_untouched_escapes_stay_byte_for_byte() -> None:
     fixed = fix_one(source, lit, " please")
     assert fixed == 'P = "Tab\\there,\\nnew line \\x41 \\u00e9 \\N{EM DASH} \\\\ \\"q\\" done"\n'
     assert value_of(fixed) == value_of(source).replace(" please", "")
+
+
+@pytest.mark.parametrize("lit", [r'"Match \d+ kindly now"', r'f"Match \{{x}} kindly {name} now"'])
+def test_unknown_escapes_keep_their_backslash_and_do_not_swallow_braces(lit: str) -> None:
+    # An unknown escape is the backslash alone: `\{{` is a backslash, then a doubled brace.
+    source = f"P = {lit}\n"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fixed = fix_one(source, lit, " kindly")
+    assert caught == []  # the user's invalid escapes are not promptlint's to warn about
+    assert fixed == source.replace(" kindly", "")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert value_of(fixed) == value_of(source).replace(" kindly", "")
 
 
 def test_an_escape_inside_the_edit_goes_as_a_whole() -> None:
@@ -344,9 +363,7 @@ def test_yaml_edit_that_breaks_the_document_is_refused() -> None:
         "  other: 1\n"
     )
     result = extract_text("agent.yaml", "yaml", source, Config())
-    if not result.prompts:
-        pytest.skip("the YAML extractor does not pick up this key")
-    prompt = result.prompts[0]
+    [prompt] = result.prompts
     assert prompt.editable
     out = apply_prompt_edits(
         source, prompt, [remove(prompt, "Please ", "x: ["), remove(prompt, "the question", "it")]
@@ -463,9 +480,7 @@ def app_dir(tmp_path: Path) -> Path:
 
 def test_cli_fix_then_check(app_dir: Path) -> None:
     before = _check_json(app_dir)
-    fixable = _fixable(before)
-    if not fixable:
-        pytest.skip("no safe efficiency fixes are available yet")
+    assert _fixable(before), "the example holds safe efficiency fixes"
     originals = {p: p.read_bytes() for p in app_dir.rglob("*") if p.is_file()}
 
     result = run_cli("fix", "--select", "EFF", ".", cwd=app_dir)
@@ -506,8 +521,7 @@ def test_cli_diff_writes_nothing_and_applies_with_git(app_dir: Path, tmp_path: P
         env=cli_env(),
         timeout=120,
     )
-    if b"Would fix 0 findings" in result.stderr:
-        pytest.skip("no safe efficiency fixes are available yet")
+    assert b"Would fix 0 findings" not in result.stderr
     assert result.returncode == 1, result.stderr
     assert result.stdout.startswith(b"--- a/")
     assert {p: p.read_bytes() for p in app_dir.rglob("*") if p.is_file()} == originals
@@ -533,8 +547,6 @@ def test_cli_diff_masks_secrets_whatever_is_selected(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     result = run_cli("fix", "--diff", "--select", "EFF", "ops.py", cwd=tmp_path)
-    if not result.stdout:
-        pytest.skip("no safe efficiency fixes are available yet")
     assert "+++ b/ops.py" in result.stdout
     assert key not in result.stdout and key[8:] not in result.stdout
 
@@ -565,8 +577,7 @@ def test_cli_unsafe_fixes_only_on_request(tmp_path: Path) -> None:
     safe_only = run_cli("fix", "--select", "EFF", "greet.py", cwd=tmp_path)
     assert safe_only.returncode in (0, 1), safe_only.stderr
     assert path.read_text(encoding="utf-8") == source
-    if "fixable with --unsafe-fixes" not in safe_only.stdout:
-        pytest.skip("no unsafe efficiency fix for this prompt")
+    assert "fixable with --unsafe-fixes" in safe_only.stdout
     unsafe = run_cli("fix", "--unsafe-fixes", "--select", "EFF", "greet.py", cwd=tmp_path)
     assert unsafe.returncode in (0, 1), unsafe.stderr
     fixed = path.read_text(encoding="utf-8")
@@ -587,6 +598,11 @@ def test_symlinked_file_is_written_through(app_dir: Path) -> None:
     result = run_cli("fix", "--select", "EFF", "app.py", cwd=app_dir)
     assert result.returncode in (0, 1), result.stderr
     assert (app_dir / "app.py").is_symlink()
-    if "Fixed 0 findings" in result.stdout:
-        pytest.skip("no safe efficiency fixes are available yet")
+    assert "Fixed 0 findings" not in result.stdout
     assert real.read_text(encoding="utf-8") != APP
+
+
+def test_cli_names_a_path_it_cannot_read(tmp_path: Path) -> None:
+    result = run_cli("fix", "missing.py", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "missing.py: no such file or directory" in result.stderr

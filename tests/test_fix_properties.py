@@ -21,11 +21,12 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from promptlint.config import Config
-from promptlint.extract.pyliterals import LiteralError, decode
+from promptlint.extract.pyliterals import LiteralError
 from promptlint.extract.sections import LineIndex
 from promptlint.fix.apply import FixRequest, apply_fixes
 from promptlint.fix.runner import run_fix
-from promptlint.models import Prompt, SourceMap, TextEdit
+from promptlint.models import Prompt, TextEdit
+from tests.test_fix import prompt_at
 
 EXAMPLES = int(os.environ.get("PROMPTLINT_FIX_EXAMPLES", "60"))
 
@@ -134,27 +135,11 @@ def module(draw: st.DrawFn, words: list[str] = WORDS) -> Generated:
 
 
 def make_prompt(source: str, start: int, end: int) -> Prompt:
-    index = LineIndex(source)
     try:
-        decoded = decode(source, start, end, index.position)
-    except (LiteralError, ValueError, KeyError):
+        return prompt_at(source, start, end)
+    except LiteralError:
         assume(False)
         raise
-    line, col = index.position(start)
-    end_line, end_col = index.position(end)
-    return Prompt(
-        path="gen.py",
-        kind="python",
-        text=decoded.text,
-        start_line=line,
-        start_col=col,
-        end_line=end_line,
-        end_col=end_col,
-        reason="test",
-        source_map=SourceMap(decoded.segments),
-        literals=tuple((*index.position(a), *index.position(b)) for a, b in decoded.parts),
-        editable=True,
-    )
 
 
 # --- what must hold ----------------------------------------------------------------------

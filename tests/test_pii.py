@@ -204,6 +204,10 @@ def test_analyzer_is_built_once_per_configuration() -> None:
 
     assert build_analyzer() is build_analyzer()
     assert build_analyzer("", ("UK_NHS",)) is not build_analyzer()
+    # However the same configuration is spelled (analyze() passes it positionally).
+    assert build_analyzer("", ()) is build_analyzer()
+    both = build_analyzer("", ("US_ITIN", "UK_NHS"))
+    assert both is build_analyzer("", ["UK_NHS", "US_ITIN"])
 
 
 def test_context_words_raise_scores_through_lemmas() -> None:
@@ -461,6 +465,8 @@ def test_policy_model_comes_from_call_then_front_matter_then_default() -> None:
     assert len(policy_hits({}, meta={"model": "claude-3-5-sonnet"})) == 1
     assert len(policy_hits({})) == 1  # default model gpt-4o-mini
     assert policy_hits({"model": "llama-3-8b"}) == []
+    # A per-path model mapping counts as well: the policy judges the model TIER rules see.
+    assert policy_hits({"tiers": {"model-paths": {"**": "azure/gpt-4o"}}}) == []
     # Entities the policy does not cover, and test values, do not trigger it.
     assert [
         h

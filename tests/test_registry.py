@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from promptlint.checks.base import CheckContext
-from promptlint.checks.registry_match import check_project, registry_loads, unpinned_reason
+from promptlint.checks.registry_match import check_project, unpinned_reason
 from promptlint.config import Config
-from promptlint.models import Prompt, SourceMap
+from promptlint.extract.python import extract
+from promptlint.models import Prompt, RegistryLoad, SourceMap
 from promptlint.registry import (
     IntegrityError,
     Registry,
@@ -187,6 +188,7 @@ def test_dangling_version_and_label(registry: Registry) -> None:
         ("name: summarize\nversion: 1.0\n", "field 'version'"),
         ("name: summarize\nversion: 1.0.0\ntags: nope\n", "field 'tags'"),
         ("name: summarize\nversion: [1.0.0\n", "invalid front matter"),
+        ("name: summarize\nversion: 1.0.0\ntier: huge\n", "field 'tier'"),
         (
             "name: summarize\nversion: 1.0.0\nvariables:\n  - {name: n, type: integer, default: x}\n",
             "variables[0].default",
@@ -382,9 +384,9 @@ def _prompt(path: str, text: str, line: int = 1, kind: str = "python") -> Prompt
     )
 
 
-def _ctx(root: Path) -> CheckContext:
+def _ctx(root: Path, loads: tuple[RegistryLoad, ...] = ()) -> CheckContext:
     config = Config(root=str(root))
-    return CheckContext(config, TokenCounter(), frozenset({"REG001", "REG002"}))
+    return CheckContext(config, TokenCounter(), frozenset({"REG001", "REG002"}), loads)
 
 
 def test_copy_of_a_template_is_reported_with_the_template_to_use(
@@ -438,8 +440,8 @@ def test_unpinned_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
         D = get_template("classify@>=1.0")
         SYSTEM_PROMPT = "You are a careful analyst. Answer in one short paragraph with sources."
     """)
-    (tmp_path / "app.py").write_text(source)
-    assert [(c.line, c.spec) for c in registry_loads(source)] == [
+    loads = extract("app.py", source, Config()).registry_loads
+    assert [(c.span.line, c.spec) for c in loads] == [
         (4, "summarize"),
         (5, "summarize@^1.2"),
         (6, "summarize@production"),
@@ -451,7 +453,8 @@ def test_unpinned_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
             "app.py", "You are a careful analyst. Answer in one short paragraph with sources.", 8
         )
     ]
-    hits = [h for _, h in check_project(prompts, _ctx(tmp_path)) if h.code == "REG002"]
+    ctx = _ctx(tmp_path, tuple(loads))
+    hits = [h for _, h in check_project(prompts, ctx) if h.code == "REG002"]
     assert [h.data["line"] for h in hits] == [4, 7]
     assert 'registry.load("summarize") at line 4 is not pinned' in hits[0].message
     assert '"classify@^1.0"' in hits[1].message  # suggests the built-in's current version
@@ -485,3 +488,17 @@ def test_check_end_to_end_after_lifting_a_prompt_into_the_registry(git_repo: Pat
     reg002 = next(f for f in findings if f["code"] == "REG002")
     assert 'registry.load("triage") at line 6' in reg002["message"]
     assert all("templates/" not in f["path"] for f in findings)
+
+
+def test_unpinned_load_is_reported_on_the_call_even_without_a_prompt(tmp_path: Path) -> None:
+    from promptlint.engine import run_check
+
+    (tmp_path / "jobs.py").write_text(
+        "from promptlint import registry\n\n\ndef run():\n"
+        '    return registry.load("summarize").render(text="x")\n'
+    )
+    run = run_check([str(tmp_path)], Config(root=str(tmp_path)), select=["REG002"])
+    assert run.prompts == []
+    assert [(f.code, f.line, f.col, f.prompt_index) for f in run.findings] == [
+        ("REG002", 5, 12, None)
+    ]

@@ -109,6 +109,13 @@ BAD = [
         "field 'threshold'",
         "between 0 and 100",
     ),
+    (
+        "repetition",
+        "type: repetition\nunit: word\nignore: [please]\n",
+        "field 'ignore'",
+        "unit 'sentence' only",
+    ),
+    ("repetition", "type: repetition\nunit: sentence\nignore: [1]\n", "field 'ignore'", "strings"),
     ("metric", "type: metric\nmetric: paragraphs\nmax: 3\n", "field 'metric'", "tokens"),
     ("metric", "type: metric\nmetric: share\nmax: 30\n", "field 'pattern'", "needs a 'pattern'"),
     ("metric", "type: metric\nmetric: tokens\nmax: lots\n", "field 'max'", "token-budget"),
@@ -120,6 +127,7 @@ BAD = [
     ),
     ("python", "type: python\ncheck: not a target\n", "field 'check'", "module:function"),
     ("python", "type: python\ncheck: a.b:c\nscope: file\n", "field 'scope'", "prompt, project"),
+    ("existence", "type: existence\ntokens: [a]\nunit: word\n", "an existence rule", "unit"),
     ("common", "type: sparkle\n", "field 'type'", "existence"),
     ("common", "type: existence\ntokens: [a]\nseverity: fatal\n", "field 'severity'", "error"),
 ]

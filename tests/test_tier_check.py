@@ -237,3 +237,36 @@ def test_tier_command_errors_are_one_line(tmp_path: Path) -> None:
     bad = run_cli("tier", "-", input="hello", cwd=tmp_path)
     assert bad.returncode == 2 and "unknown key 'verbz' in tiers.weights" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_declared_tier_is_judged_on_a_model_of_that_tier() -> None:
+    from dataclasses import replace
+
+    from promptlint.catalog import load_catalog
+    from promptlint.cost import review
+
+    config = Config()  # default model: not of the large tier
+    assert load_catalog(config).get(config.model).tier != "large"
+    declared = replace(prompt(CLASSIFY), meta={"tier": "Large"})
+    result = review([declared], config, TokenCounter())
+    assert result.estimate.model_source == "front-matter-tier"
+    assert result.model is not None and result.model.tier == "large"
+    # The template asks for more than it needs: judged against its own tier, not the default.
+    assert [h.code for _, h in run([declared])] == [ABOVE_TIER]
+    # A configured model list for the tier wins; an unknown tier falls back to the default.
+    teams = config_from_mapping({"tiers": {"tier-models": {"large": ["claude-sonnet-4-5"]}}})
+    assert review([declared], teams, TokenCounter()).estimate.model == "claude-sonnet-4-5"
+    odd = replace(prompt(CLASSIFY), meta={"tier": "huge"})
+    assert review([odd], config, TokenCounter()).estimate.model_source == "default"
+
+
+def test_money_has_one_format_without_trailing_zeros() -> None:
+    from promptlint.audit.format import money
+    from promptlint.cost import usd
+
+    assert money is usd
+    got = [usd(v) for v in (None, 0, 0.0053, 0.005, 0.053, 0.5, 1.234, 1234.5, -0.25, 4.1e-5)]
+    assert got == [
+        "n/a", "$0", "$0.0053", "$0.005", "$0.053", "$0.50", "$1.23", "$1,234", "-$0.25",
+        "$0.000041",
+    ]  # fmt: skip

@@ -11,27 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from promptlint.config import Config
-from promptlint.cost import DAYS_PER_MONTH, CallReview, review
+from promptlint.cost import DAYS_PER_MONTH, CallReview, TierMove, review, tier_move
 from promptlint.modelres import group_by_call, relative_path
 from promptlint.models import CheckRun, Prompt
 from promptlint.pii.catalog import ALL_ENTITIES, TEST_VALUE_CODE
 from promptlint.teams import TeamResolver
-from promptlint.tiering import heuristics
 from promptlint.tokens import TokenCounter
 from promptlint.usecase import classify_call
 
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True, slots=True)
-class TierMove:
-    """A suggested change of model for one call."""
-
-    direction: str  # down: cheaper model is enough | up: the call needs a stronger model
-    suggested_tier: str
-    suggested_model: str | None
-    suggested_cost_per_call: float | None
-    saving_per_call: float | None  # negative for "up": what the stronger model costs extra
 
 
 @dataclass(slots=True)
@@ -47,31 +35,6 @@ class CallFacts:
     @property
     def volume(self) -> float | None:
         return self.result.estimate.calls_per_day
-
-
-def tier_move(result: CallReview, config: Config) -> TierMove | None:
-    """The suggestion the TIER rules would make, with the same confidence thresholds."""
-    if result.model is None or result.gap == 0:
-        return None
-    thresholds = heuristics(config).thresholds
-    decision, now = result.decision, result.estimate.cost_per_call
-    suggestion, cheaper = result.suggestion, result.suggestion_cost
-    if result.gap > 0:
-        if decision.confidence < thresholds["min_confidence_above"]:
-            return None
-        if suggestion is None or cheaper is None or now is None or cheaper >= now:
-            return None
-        return TierMove("down", decision.tier, suggestion.name, cheaper, now - cheaper)
-    if decision.confidence < thresholds["min_confidence_below"]:
-        return None
-    extra = cheaper - now if cheaper is not None and now is not None else None
-    return TierMove(
-        "up",
-        decision.tier,
-        suggestion.name if suggestion else None,
-        cheaper,
-        -extra if extra is not None else None,
-    )
 
 
 def review_calls(

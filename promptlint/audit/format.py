@@ -2,25 +2,9 @@
 
 from __future__ import annotations
 
-import math
+from promptlint.cost import usd as money  # one money format for findings and reports
 
 VOLUME_UNKNOWN = "volume unknown"
-
-
-def money(value: float | None) -> str:
-    """USD: whole dollars for large amounts, more digits for fractions of a cent."""
-    if value is None:
-        return "n/a"
-    if value < 0:
-        return f"-{money(-value)}"
-    if value == 0:
-        return "$0"
-    if value >= 100:
-        return f"${value:,.0f}"
-    if value >= 0.01:
-        return f"${value:,.2f}"
-    # Two significant digits: $0.0032, $0.000041.
-    return f"${value:.{1 - math.floor(math.log10(value))}f}"
 
 
 def monthly(value: float | None) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from promptlint.config import Config
-from promptlint.models import Hit, Prompt
+from promptlint.models import Hit, Prompt, RegistryLoad, Span
 from promptlint.tokens import TokenCounter
 
 
@@ -16,6 +16,7 @@ class CheckContext:
     config: Config
     counter: TokenCounter
     enabled_codes: frozenset[str] = frozenset()  # codes that survive select/ignore
+    registry_loads: tuple[RegistryLoad, ...] = ()  # every file's registry.load() calls
     # Scratch space shared by checks within one run (e.g. one PII scan per prompt).
     memo: dict[str, Any] = field(default_factory=dict)
 
@@ -31,11 +32,12 @@ class PromptCheck(Protocol):
 
 
 class ProjectCheck(Protocol):
-    """Cross-prompt checks: yield (index into ``prompts``, hit)."""
+    """Cross-prompt checks: yield (index into ``prompts``, hit), or (span, hit) for a hit
+    about code outside any prompt (the hit's offsets are then unused)."""
 
     def __call__(
         self, prompts: Sequence[Prompt], ctx: CheckContext
-    ) -> Iterable[tuple[int, Hit]]: ...
+    ) -> Iterable[tuple[int | Span, Hit]]: ...
 
 
 RuleSpec = Mapping[str, Any]

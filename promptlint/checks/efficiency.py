@@ -16,14 +16,20 @@ from promptlint.checks.text import (
     evidence,
     example_spans,
     in_template,
+    is_skipped,
+    line_bounds,
+    sentence_removal,
+    sentence_spans,
     shorten,
     template_spans,
 )
+from promptlint.checks.waste import edit_saving
 from promptlint.models import FixSafety, Hit, Prompt, TextEdit
 
 COMMON_INDENT = "EFF023"
 PRETTY_JSON = "EFF024"
 ROLE_ONLY = "EFF041"
+ROLE_SENTENCE = "EFF042"
 SHOUTING = "EFF050"
 FEW_SHOT = "EFF071"
 CACHE_ORDER = "EFF072"
@@ -50,6 +56,8 @@ _ROLE_ONLY = regex.compile(
     r"\s*[.!]?\s*",
     regex.IGNORECASE,
 )
+# Sample dialogue, quotes and code may hold a role sentence as content.
+_PROSE_ONLY = ("code", "examples", "quotes")
 # Words in capitals that are names, not shouting.
 # fmt: off
 ACRONYMS = frozenset((
@@ -85,8 +93,8 @@ def check_prompt(prompt: Prompt, ctx: CheckContext) -> Iterator[Hit]:
                 evidence=what,
             )
         return
-    if ctx.enabled(ROLE_ONLY):
-        yield from _role_only(prompt, ctx)
+    if ctx.enabled(ROLE_ONLY) or ctx.enabled(ROLE_SENTENCE):
+        yield from _generic_role(prompt, ctx)
     if ctx.enabled(SHOUTING):
         yield from _shouting(prompt, ctx)
     if ctx.enabled(PRETTY_JSON):
@@ -99,18 +107,39 @@ def check_prompt(prompt: Prompt, ctx: CheckContext) -> Iterator[Hit]:
         yield from _cache_order(prompt, ctx)
 
 
-def _role_only(prompt: Prompt, ctx: CheckContext) -> Iterator[Hit]:
+def _generic_role(prompt: Prompt, ctx: CheckContext) -> Iterator[Hit]:
+    """A generic role ("You are a helpful assistant.") as the whole prompt (EFF041), or as a
+    sentence of its own before or after the real instructions (EFF042)."""
     text = prompt.text
     if _ROLE_ONLY.fullmatch(text):
-        start = len(text) - len(text.lstrip())
-        end = len(text.rstrip())
+        if ctx.enabled(ROLE_ONLY):
+            start = len(text) - len(text.lstrip())
+            end = len(text.rstrip())
+            yield Hit(
+                ROLE_ONLY,
+                start,
+                end,
+                f"'{shorten(text.strip())}' is the whole prompt and carries no instruction",
+                wasted_tokens=ctx.tokens(text, prompt.model),
+                evidence=evidence(text),
+            )
+        return
+    if not ctx.enabled(ROLE_SENTENCE):
+        return
+    for start, end in sentence_spans(text):
+        if not _ROLE_ONLY.fullmatch(text, start, end) or is_skipped(text, _PROSE_ONLY, start, end):
+            continue
+        edit = sentence_removal(text, start, end)
         yield Hit(
-            ROLE_ONLY,
+            ROLE_SENTENCE,
             start,
             end,
-            f"'{shorten(text.strip())}' is the whole prompt and carries no instruction",
-            wasted_tokens=ctx.tokens(text, prompt.model),
-            evidence=evidence(text),
+            f"'{shorten(text[start:end])}' carries no instruction; the rest of the prompt does "
+            "the work",
+            wasted_tokens=edit_saving(ctx, prompt, edit),
+            edits=(edit,),
+            fix_safety=FixSafety.UNSAFE,
+            evidence=evidence(text[start:end]),
         )
 
 
@@ -155,12 +184,7 @@ def _lower_run(run: str) -> str:
 def _is_label(text: str, start: int, end: int) -> bool:
     """A capitalised heading or section label ("OUTPUT FORMAT RULES:") is structure, not
     shouting: the run fills its line, with at most a colon or markdown markers around it."""
-    line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
-    line_end = len(text)
-    for brk in ("\n", "\r"):
-        k = text.find(brk, end)
-        if k >= 0:
-            line_end = min(line_end, k)
+    line_start, line_end = line_bounds(text, start, end)
     before = text[line_start:start].strip(" \t#*_>-[")
     after = text[end:line_end].strip(" \t*_]")
     return not before and after in ("", ":", "-")

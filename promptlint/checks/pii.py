@@ -10,6 +10,7 @@ import fnmatch
 from collections.abc import Iterable, Iterator
 
 from promptlint.config import Config, ConfigError, PolicyRule
+from promptlint.modelres import resolve_model
 from promptlint.models import Hit, Prompt, Severity
 from promptlint.pii.analyzer import PiiSetupError
 from promptlint.pii.catalog import (
@@ -72,12 +73,6 @@ def _hit(det: Detection, config: Config) -> Hit:
     )
 
 
-def prompt_model(prompt: Prompt, config: Config) -> str:
-    """The model a prompt goes to: the call's literal, its front matter, else the default."""
-    meta_model = prompt.meta.get("model") if prompt.meta else None
-    return prompt.model or (str(meta_model) if meta_model else "") or config.model
-
-
 def _policy_entities(policies: Iterable[PolicyRule]) -> frozenset[str]:
     return frozenset(
         name
@@ -87,7 +82,7 @@ def _policy_entities(policies: Iterable[PolicyRule]) -> frozenset[str]:
 
 
 def _policy_hits(found: list[Detection], prompt: Prompt, config: Config) -> Iterator[Hit]:
-    model = prompt_model(prompt, config)
+    model = resolve_model([prompt], config).name  # the same model TIER rules judge
     real = [d for d in found if not d.test_value]
     for policy in config.data_policy:
         covered = {e.strip().upper() for e in policy.entities}

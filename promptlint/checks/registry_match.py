@@ -5,15 +5,12 @@ older one that has since improved): load the template instead of carrying a copy
 
 REG002 - Python code loads a template without a version pin: ``registry.load("summarize")``
 (latest, whatever it becomes), ``@*`` or a range with no upper bound (``>=1.0``). A label
-(``@production``) counts as pinned: it is a reviewed pointer kept in the lock. The call is
-found with ``ast`` in the Python files of the run; the finding sits on the prompt of that
-file closest to the call, and its message names the call's line.
+(``@production``) counts as pinned: it is a reviewed pointer kept in the lock. The Python
+extractor records the calls (``ExtractResult.registry_loads``); the finding sits on the call.
 """
 
 from __future__ import annotations
 
-import ast
-import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +24,7 @@ from promptlint.checks.duplicates import (
     registry_folders,
     similarity,
 )
-from promptlint.models import Hit, Prompt
+from promptlint.models import Hit, Prompt, Span
 
 if TYPE_CHECKING:
     from promptlint.checks.base import CheckContext
@@ -104,9 +101,6 @@ def find_copies(
     prompts: Sequence[Prompt], ctx: CheckContext, indices: Iterable[int]
 ) -> dict[int, TemplateCopy]:
     """Which of ``prompts[indices]`` copy a registered template version (the best match)."""
-    from rapidfuzz import fuzz, process
-
-    versions = registered_versions(ctx)
     rows: list[int] = []
     queries: list[Normalised] = []
     for index in indices:
@@ -114,8 +108,11 @@ def find_copies(
         if norm.words >= MIN_WORDS:
             rows.append(index)
             queries.append(norm)
-    if not versions or not queries:
+    versions = registered_versions(ctx) if queries else []
+    if not versions:
         return {}
+    from rapidfuzz import fuzz, process
+
     texts = [q.text for q in queries]
     choices = [v.body.text for v in versions]
     scores = process.cdist(texts, choices, scorer=fuzz.ratio, score_cutoff=MATCH_THRESHOLD)
@@ -180,49 +177,6 @@ def _semver_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 
 
-@dataclass(frozen=True, slots=True)
-class RegistryLoad:
-    """A ``registry.load("spec")`` call found in Python source."""
-
-    line: int
-    spec: str
-
-
-def _is_load_call(node: ast.Call, load_names: set[str]) -> bool:
-    func = node.func
-    if isinstance(func, ast.Attribute) and func.attr == "load":
-        target = func.value
-        return (isinstance(target, ast.Name) and target.id == "registry") or (
-            isinstance(target, ast.Attribute) and target.attr == "registry"
-        )
-    return isinstance(func, ast.Name) and func.id in load_names
-
-
-@functools.lru_cache(maxsize=512)
-def registry_loads(source: str) -> tuple[RegistryLoad, ...]:
-    """Calls to ``registry.load`` (or ``load`` imported from promptlint.registry)."""
-    if "load" not in source:
-        return ()
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError):
-        return ()
-    load_names = {
-        alias.asname or alias.name
-        for node in ast.walk(tree)
-        if isinstance(node, ast.ImportFrom) and node.module == "promptlint.registry"
-        for alias in node.names
-        if alias.name == "load"
-    }
-    found = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and _is_load_call(node, load_names) and node.args:
-            first = node.args[0]
-            if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                found.append(RegistryLoad(node.lineno, first.value))
-    return tuple(sorted(found, key=lambda c: c.line))
-
-
 def unpinned_reason(spec: str) -> str | None:
     """Why ``spec`` is not pinned, or None when it is (exact version, bounded range, label)."""
     from promptlint.registry.semver import VersionError, parse_range
@@ -239,46 +193,37 @@ def unpinned_reason(spec: str) -> str | None:
     return None
 
 
-def _unpinned_hits(
-    prompts: Sequence[Prompt], ctx: CheckContext, skip: tuple[Path, ...]
-) -> Iterable[tuple[int, Hit]]:
-    latest = {v.name: v.latest for v in registered_versions(ctx)}
-    by_file: dict[str, list[int]] = {}
-    for index, prompt in enumerate(prompts):
-        if prompt.kind == "python" and not in_folders(prompt.path, skip):
-            by_file.setdefault(prompt.path, []).append(index)
-    for path, indices in by_file.items():
-        try:
-            source = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+def _unpinned_hits(ctx: CheckContext, skip: tuple[Path, ...]) -> Iterable[tuple[Span, Hit]]:
+    latest = {v.name: v.latest for v in registered_versions(ctx)} if ctx.registry_loads else {}
+    for load in ctx.registry_loads:
+        if load.spec is None or in_folders(load.span.path, skip):
             continue
-        for call in registry_loads(source):
-            reason = unpinned_reason(call.spec)
-            if reason is None:
-                continue
-            index = min(indices, key=lambda i: abs(prompts[i].start_line - call.line))
-            name = call.spec.partition("@")[0]
-            pin = _pin(latest[name]) if name in latest else "^1.0"
-            yield (
-                index,
-                Hit(
-                    code=UNPINNED_CODE,
-                    start=0,
-                    end=min(len(prompts[index].text), max(1, prompts[index].text.find("\n"))),
-                    message=(
-                        f'registry.load("{call.spec}") at line {call.line} is not pinned '
-                        f'({reason}); pin it, e.g. "{name}@{pin}" or a label such as '
-                        f'"{name}@production"'
-                    ),
-                    evidence=f"{call.spec}:{call.line}",
-                    data={"spec": call.spec, "line": call.line},
+        reason = unpinned_reason(load.spec)
+        if reason is None:
+            continue
+        name = load.spec.partition("@")[0]
+        pin = _pin(latest[name]) if name in latest else "^1.0"
+        line = load.span.line
+        yield (
+            load.span,
+            Hit(
+                code=UNPINNED_CODE,
+                start=0,
+                end=0,
+                message=(
+                    f'registry.load("{load.spec}") at line {line} is not pinned '
+                    f'({reason}); pin it, e.g. "{name}@{pin}" or a label such as '
+                    f'"{name}@production"'
                 ),
-            )
+                evidence=load.spec,
+                data={"spec": load.spec, "line": line},
+            ),
+        )
 
 
-def check_project(prompts: Sequence[Prompt], ctx: CheckContext) -> Iterable[tuple[int, Hit]]:
+def check_project(prompts: Sequence[Prompt], ctx: CheckContext) -> Iterable[tuple[int | Span, Hit]]:
     skip = registry_folders(ctx)
     if ctx.enabled(COPY_CODE):
         yield from _copy_hits(prompts, ctx, skip)
     if ctx.enabled(UNPINNED_CODE):
-        yield from _unpinned_hits(prompts, ctx, skip)
+        yield from _unpinned_hits(ctx, skip)

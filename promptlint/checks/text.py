@@ -130,6 +130,37 @@ def removal_edit(text: str, start: int, end: int) -> TextEdit:
     return TextEdit(s, e, "")
 
 
+def line_bounds(text: str, start: int, end: int) -> Span:
+    """The line (or lines) holding ``text[start:end]``, without the line breaks."""
+    line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
+    line_end = len(text)
+    for brk in ("\n", "\r"):
+        k = text.find(brk, end)
+        if k >= 0:
+            line_end = min(line_end, k)
+    return line_start, line_end
+
+
+def sentence_removal(text: str, start: int, end: int) -> TextEdit:
+    """Delete the sentence ``text[start:end]`` with the spaces after it; a sentence that is
+    its whole line (maybe a list item) goes with the line and its break."""
+    line_start, line_end = line_bounds(text, start, end)
+    prefix, suffix = text[line_start:start], text[end:line_end]
+    if not suffix.strip() and prefix.strip() in ("", "-", "*", "•"):
+        stop = line_end
+        if text.startswith("\r\n", stop):
+            stop += 2
+        elif stop < len(text):
+            stop += 1
+        return TextEdit(line_start, stop, "")
+    stop = end
+    while stop < len(text) and text[stop] in " \t":
+        stop += 1
+    if stop == end and start > 0 and text[start - 1] == " ":
+        return TextEdit(start - 1, end, "")
+    return TextEdit(start, stop, "")
+
+
 _EXAMPLE_TAG = regex.compile(r"<(example|shot|sample)(?:\s[^>]*)?>.*?</\1\s*>", regex.I | regex.S)
 _EXAMPLE_HEADER = regex.compile(
     r"^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?(?:example|sample|shot)[ \t]*(?:#?[0-9]+|[A-Z])?"

@@ -7,13 +7,12 @@ suppress the finding where the call starts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 
 from promptlint.checks.base import CheckContext
-from promptlint.cost import CallReview, review, usd
+from promptlint.cost import CallReview, TierMove, review, tier_move, usd
 from promptlint.modelres import group_by_call
 from promptlint.models import Hit, Prompt
-from promptlint.tiering import heuristics
 
 ABOVE_TIER = "TIER001"
 BELOW_TIER = "TIER002"
@@ -25,7 +24,6 @@ CODES = (ABOVE_TIER, BELOW_TIER, CONTEXT_OVERFLOW, NO_OUTPUT_LIMIT)
 def check_calls(prompts: Sequence[Prompt], ctx: CheckContext) -> Iterable[tuple[int, Hit]]:
     if not any(ctx.enabled(code) for code in CODES):
         return
-    thresholds = heuristics(ctx.config).thresholds
     for group in group_by_call(prompts):
         call = [prompts[i] for i in group]
         if not any(p.text.strip() for p in call):
@@ -34,18 +32,13 @@ def check_calls(prompts: Sequence[Prompt], ctx: CheckContext) -> Iterable[tuple[
         first = call[0]
         newline = first.text.find("\n")
         end = len(first.text) if newline < 0 else newline
-        for hit in _hits(result, call, ctx, thresholds, end):
+        for hit in _hits(result, call, ctx, end):
             yield group[0], hit
 
 
-def _hits(
-    result: CallReview,
-    call: Sequence[Prompt],
-    ctx: CheckContext,
-    th: Mapping[str, float],
-    end: int,
-) -> Iterable[Hit]:
+def _hits(result: CallReview, call: Sequence[Prompt], ctx: CheckContext, end: int) -> Iterable[Hit]:
     decision, est, model = result.decision, result.estimate, result.model
+    move = tier_move(result, ctx.config)
     why = f"{decision.tier} (confidence {decision.confidence:.2f}: {decision.explain()})"
     data = {
         "tier": decision.tier,
@@ -55,37 +48,27 @@ def _hits(
         "model_source": est.model_source,
         "cost_per_call": est.cost_per_call,
     }
-    if model is not None and ctx.enabled(ABOVE_TIER) and result.gap > 0:
-        saving = _saving(result)
-        if saving is not None and decision.confidence >= th["min_confidence_above"]:
-            yield Hit(
-                ABOVE_TIER,
-                0,
-                end,
-                _above_message(result, why, saving),
-                evidence=f"{est.model}>{decision.tier}",
-                data={
-                    **data,
-                    "suggested_model": result.suggestion.name if result.suggestion else None,
-                    "saving_per_call": saving,
-                },
-            )
-    if (
-        model is not None
-        and ctx.enabled(BELOW_TIER)
-        and result.gap < 0
-        and decision.confidence >= th["min_confidence_below"]
-    ):
+    if move is not None and move.direction == "down" and ctx.enabled(ABOVE_TIER):
+        yield Hit(
+            ABOVE_TIER,
+            0,
+            end,
+            _above_message(result, why, move),
+            evidence=f"{est.model}>{decision.tier}",
+            data={
+                **data,
+                "suggested_model": move.suggested_model,
+                "saving_per_call": move.saving_per_call,
+            },
+        )
+    if move is not None and move.direction == "up" and ctx.enabled(BELOW_TIER):
         yield Hit(
             BELOW_TIER,
             0,
             end,
             _below_message(result, why),
             evidence=f"{est.model}<{decision.tier}",
-            data={
-                **data,
-                "suggested_model": result.suggestion.name if result.suggestion else None,
-            },
+            data={**data, "suggested_model": move.suggested_model},
         )
     if model is not None and ctx.enabled(CONTEXT_OVERFLOW):
         needed = est.input_tokens + est.output_tokens
@@ -119,13 +102,6 @@ def _call_visible(call: Sequence[Prompt]) -> bool:
     return any(p.model for p in call)
 
 
-def _saving(result: CallReview) -> float | None:
-    now, cheaper = result.estimate.cost_per_call, result.suggestion_cost
-    if now is None or cheaper is None or result.suggestion is None or cheaper >= now:
-        return None
-    return now - cheaper
-
-
 def _volume(result: CallReview, per_call_saving: float) -> str:
     est = result.estimate
     if not est.calls_per_day:
@@ -134,14 +110,14 @@ def _volume(result: CallReview, per_call_saving: float) -> str:
     return f"; {usd(month)} a month at {est.calls_per_day:,.0f} calls a day"
 
 
-def _above_message(result: CallReview, why: str, saving: float) -> str:
-    est, suggestion = result.estimate, result.suggestion
-    assert suggestion is not None and result.model is not None and est.cost_per_call is not None
+def _above_message(result: CallReview, why: str, move: TierMove) -> str:
+    est, saving = result.estimate, move.saving_per_call
+    assert result.model is not None and est.cost_per_call is not None and saving is not None
     share = saving / est.cost_per_call * 100 if est.cost_per_call else 0.0
     return (
         f"{est.model} ({result.model.tier}) is above the tier this prompt needs: {why}. "
         f"Per 1,000 calls: {usd(est.cost_per_call * 1000)} now, "
-        f"{usd((result.suggestion_cost or 0) * 1000)} on {suggestion.name}; "
+        f"{usd((move.suggested_cost_per_call or 0) * 1000)} on {move.suggested_model}; "
         f"saves {usd(saving * 1000)} ({share:.0f}%){_volume(result, saving)}"
     )
 

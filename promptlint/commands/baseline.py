@@ -12,6 +12,7 @@ from promptlint.commands.common import (
     config_options,
     get_config,
     handle_errors,
+    jobs_option,
     notice,
 )
 
@@ -26,7 +27,7 @@ from promptlint.commands.common import (
     show_default=True,
     help="The baseline file to write.",
 )
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes.")
+@jobs_option
 @config_options
 @handle_errors
 def baseline(

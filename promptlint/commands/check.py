@@ -15,14 +15,13 @@ from promptlint.commands.common import (
     config_options,
     get_config,
     handle_errors,
+    jobs_option,
     notice,
+    selection_options,
+    split_codes,
+    write_output,
 )
-from promptlint.report import available_formats
-
-
-def split_codes(values: tuple[str, ...]) -> list[str]:
-    """``--select EFF,TPL --select SUP001`` -> ["EFF", "TPL", "SUP001"]."""
-    return [c.strip() for v in values for c in v.split(",") if c.strip()]
+from promptlint.report import FORMATS
 
 
 @click.command()
@@ -30,23 +29,12 @@ def split_codes(values: tuple[str, ...]) -> list[str]:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(available_formats()),
+    type=click.Choice(list(FORMATS)),
     default="text",
     show_default=True,
     help="Output format.",
 )
-@click.option(
-    "--select",
-    multiple=True,
-    metavar="CODES",
-    help="Only these codes or prefixes (comma-separated; replaces config select).",
-)
-@click.option(
-    "--ignore",
-    multiple=True,
-    metavar="CODES",
-    help="Skip these codes or prefixes (comma-separated; adds to config ignore).",
-)
+@selection_options
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings fail the run.")
 @click.option(
     "-o",
@@ -54,7 +42,7 @@ def split_codes(values: tuple[str, ...]) -> list[str]:
     type=click.Path(dir_okay=False),
     help="Write the report to FILE instead of standard output.",
 )
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes.")
+@jobs_option
 @click.option(
     "--show-values",
     is_flag=True,
@@ -106,7 +94,7 @@ def check(
 
     reveal = False
     if show_values:
-        from promptlint.pii.reveal import may_reveal
+        from promptlint.commands.reveal import may_reveal
 
         reveal, why_not = may_reveal(output, fmt)
         if why_not:
@@ -146,15 +134,11 @@ def check(
     else:
         text = renderer(fmt)(run, ReportContext(config, rules, verbose, quiet))
     if output:
-        try:
-            with open(output, "w", encoding="utf-8") as fh:
-                fh.write(text)
-        except OSError as exc:
-            raise UserError(f"cannot write {output}: {exc.strerror}") from None
+        write_output(output, text)
     elif text:
         click.echo(text, nl=False)
     if reveal:
-        from promptlint.pii.reveal import revealed_values
+        from promptlint.commands.reveal import revealed_values
 
         for line in revealed_values(run.findings):
             click.echo(line)

@@ -35,6 +35,61 @@ def config_options(func: F) -> F:
     return func
 
 
+def selection_options(func: F) -> F:
+    """--select and --ignore (comma-separated codes or prefixes; see ``split_codes``)."""
+    func = click.option(
+        "--ignore",
+        multiple=True,
+        metavar="CODES",
+        help="Skip these codes or prefixes (comma-separated; adds to config ignore).",
+    )(func)
+    func = click.option(
+        "--select",
+        multiple=True,
+        metavar="CODES",
+        help="Only these codes or prefixes (comma-separated; replaces config select).",
+    )(func)
+    return func
+
+
+jobs_option = click.option(
+    "-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes."
+)
+
+
+def split_codes(values: tuple[str, ...]) -> list[str]:
+    """``--select EFF,TPL --select SUP001`` -> ["EFF", "TPL", "SUP001"]."""
+    return [c.strip() for v in values for c in v.split(",") if c.strip()]
+
+
+def read_input(file: str) -> str:
+    """The UTF-8 text of FILE, or of standard input for '-' (refused on a terminal, where
+    the command would otherwise sit waiting)."""
+    if file == "-":
+        if sys.stdin.isatty():
+            raise UserError("give a FILE, or pipe text in and use '-'")
+        data = sys.stdin.buffer.read()
+    else:
+        try:
+            with open(file, "rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            raise UserError(f"cannot read {file}: {exc.strerror}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{file}: not valid UTF-8 (byte {exc.start})") from None
+
+
+def write_output(path: str, text: str) -> None:
+    """Write a report to ``path`` (``-o/--output``); a failure is a one-line error."""
+    try:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror}") from None
+
+
 def handle_errors(func: F) -> F:
     """Turn expected failures into one line on stderr and exit code 2; never a traceback."""
 

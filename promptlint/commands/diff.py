@@ -17,6 +17,7 @@ from promptlint.commands.common import (
     config_options,
     get_config,
     handle_errors,
+    write_output,
 )
 
 WORKING_TREE = "working tree"
@@ -85,11 +86,7 @@ def diff(
     )
     text = prdiff.render(report, fmt)
     if output:
-        try:
-            with open(output, "w", encoding="utf-8") as fh:
-                fh.write(text if text.endswith("\n") else text + "\n")
-        except OSError as exc:
-            raise UserError(f"cannot write {output}: {exc.strerror}") from None
+        write_output(output, text if text.endswith("\n") else text + "\n")
     else:
         click.echo(text.rstrip("\n"))
     sys.exit(EXIT_FINDINGS if report.gate_failures else EXIT_CLEAN)

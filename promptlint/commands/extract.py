@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import click
 
-from promptlint.commands.common import config_options, get_config, handle_errors, notice
+from promptlint.commands.common import (
+    config_options,
+    get_config,
+    handle_errors,
+    jobs_option,
+    notice,
+)
 
 
 @click.command()
@@ -12,7 +18,7 @@ from promptlint.commands.common import config_options, get_config, handle_errors
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes.")
+@jobs_option
 @config_options
 @handle_errors
 def extract(
@@ -24,6 +30,7 @@ def extract(
     verbose: int,
 ) -> None:
     """List every prompt found in PATHS (default: the current directory)."""
+    from promptlint.cost import call_fields
     from promptlint.inventory import build_inventory
     from promptlint.report import extract as report
     from promptlint.tokens import TokenCounter
@@ -31,8 +38,6 @@ def extract(
     config = get_config(config_file, paths)
     inv = build_inventory(paths or (".",), config, jobs=jobs)
     counter = TokenCounter(config.model)
-    from promptlint.cost import call_fields
-
     tiers = call_fields(inv.prompts, config, counter)
     records = [
         report.prompt_record(p, counter, config.model, config.pii, tier_info=t)

@@ -11,14 +11,16 @@ import sys
 
 import click
 
-from promptlint.commands.check import split_codes
 from promptlint.commands.common import (
     EXIT_CLEAN,
     EXIT_FINDINGS,
     config_options,
     get_config,
     handle_errors,
+    jobs_option,
     notice,
+    selection_options,
+    split_codes,
 )
 
 
@@ -35,19 +37,8 @@ def _plural(n: int, word: str) -> str:
     help="Print a unified diff of the fixes instead of writing them.",
 )
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes marked unsafe.")
-@click.option(
-    "--select",
-    multiple=True,
-    metavar="CODES",
-    help="Only these codes or prefixes (comma-separated; replaces config select).",
-)
-@click.option(
-    "--ignore",
-    multiple=True,
-    metavar="CODES",
-    help="Skip these codes or prefixes (comma-separated; adds to config ignore).",
-)
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes.")
+@selection_options
+@jobs_option
 @config_options
 @handle_errors
 def fix(
@@ -77,7 +68,7 @@ def fix(
     )
     final = report.final
     for skip in final.skipped:
-        notice(f"{skip.path}: {skip.reason}", quiet or not verbose)
+        notice(f"{skip.path}: {skip.reason}", quiet)
     for line in final.notices:
         notice(line, quiet)
     for line in report.notices:
@@ -115,7 +106,8 @@ def fix(
                 for f in final.findings
                 if f.fix and f.fix.edits and f.fix.safety is FixSafety.UNSAFE
             )
-            summary += f" {_plural(len(final.findings), 'finding')} remain"
+            left = len(final.findings)
+            summary += f" {_plural(left, 'finding')} remain{'s' if left == 1 else ''}"
             summary += (
                 f" ({unsafe:,} fixable with --unsafe-fixes)."
                 if unsafe and not unsafe_fixes

@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from promptlint.commands.common import UserError, config_options, get_config, handle_errors
+from promptlint.commands.common import (
+    UserError,
+    config_options,
+    get_config,
+    handle_errors,
+    split_codes,
+)
 
 if TYPE_CHECKING:
     from promptlint.rulepack import Rule
@@ -36,7 +42,6 @@ def rules(
     fmt: str, select: tuple[str, ...], config_file: str | None, quiet: bool, verbose: int
 ) -> None:
     """List every rule: code, name, default severity and whether it is fixable."""
-    from promptlint.commands.check import split_codes
     from promptlint.rulepack import load_rules
 
     config = get_config(config_file, ())
@@ -58,7 +63,7 @@ def rules(
                         "fix": r.doc.fix,
                         "fixable": r.fixable,
                         "pack": r.pack,
-                        "summary": _summary(r.doc.what),
+                        "summary": r.doc.summary,
                     }
                     for r in chosen
                 ],
@@ -77,12 +82,6 @@ def rules(
         click.echo(
             f"\n{len(rows)} rules. `promptlint explain CODE` shows one rule's documentation."
         )
-
-
-def _summary(text: str) -> str:
-    first = " ".join(text.split())
-    end = first.find(". ")
-    return first if end < 0 else first[: end + 1]
 
 
 @click.command()

@@ -34,8 +34,9 @@ the next version; `template.lock` records each version's SHA-256 and the labels.
 _SKELETON = """\
 Describe the task in one or two sentences.
 
-Input:
+<input>
 {{ input }}
+</input>
 """
 
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
 from typing import Any
 
 import click
 
-from promptlint.commands.common import UserError, config_options, get_config, handle_errors
+from promptlint.commands.common import config_options, get_config, handle_errors, read_input
 
 SCHEMA = "promptlint.tier/1"
 
@@ -35,7 +34,7 @@ def tier(
     from promptlint.models import Prompt, SourceMap
     from promptlint.tokens import TokenCounter
 
-    text = _read(file)
+    text = read_input(file)
     config = get_config(config_file, () if file == "-" else (file,))
     prompt = Prompt(
         path="<stdin>" if file == "-" else file,
@@ -56,23 +55,6 @@ def tier(
         click.echo(json.dumps(doc, indent=2))
     else:
         click.echo(_text(doc, verbose > 0))
-
-
-def _read(file: str) -> str:
-    if file == "-":
-        if sys.stdin.isatty():
-            raise UserError("give a FILE, or pipe text in and use '-'")
-        data = sys.stdin.buffer.read()
-    else:
-        try:
-            with open(file, "rb") as fh:
-                data = fh.read()
-        except OSError as exc:
-            raise UserError(f"cannot read {file}: {exc.strerror}") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise UserError(f"{file}: not valid UTF-8 (byte {exc.start})") from None
 
 
 def _document(result: Any) -> dict[str, Any]:

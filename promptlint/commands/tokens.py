@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
-from promptlint.commands.common import UserError, handle_errors
+from promptlint.commands.common import handle_errors, read_input
 
 
 @click.command()
@@ -20,18 +18,7 @@ def tokens(file: str, model: str | None, as_json: bool) -> None:
     """Count the tokens of FILE (or '-' for standard input)."""
     from promptlint.tokens import count_tokens
 
-    if file == "-":
-        data = sys.stdin.buffer.read()
-    else:
-        try:
-            with open(file, "rb") as fh:
-                data = fh.read()
-        except OSError as exc:
-            raise UserError(f"cannot read {file}: {exc.strerror}") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise UserError(f"{file}: not valid UTF-8 (byte {exc.start})") from None
+    text = read_input(file)
     count = count_tokens(text, model)
     if as_json:
         import json

@@ -1,7 +1,7 @@
 """Prompt extraction: one module per file format, one entry point for all.
 
-Each extractor is ``extract(path: str, text: str, config: Config) -> ExtractResult`` and
-never raises on bad input: problems become one-line ``notices`` on the result.
+Each extractor is ``extract(path: str, text: str, config: Config, kind: str) -> ExtractResult``
+and never raises on bad input: problems become one-line ``notices`` on the result.
 """
 
 from __future__ import annotations

@@ -115,10 +115,34 @@ def jinja_variables(
     return uses, None
 
 
-def section_variables(uses: list[tuple[int, str]], section: Section, index: LineIndex) -> list[str]:
+def _section_variables(
+    uses: list[tuple[int, str]], section: Section, index: LineIndex
+) -> list[str]:
     first = index.position(section.start)[0]
     last = index.position(max(section.start, section.end - 1))[0]
     return [name for line, name in uses if first <= line <= last]
+
+
+def add_section_prompts(
+    result: ExtractResult,
+    text: str,
+    body_offset: int,
+    index: LineIndex,
+    sections: list[Section],
+    facts: FileFacts,
+) -> None:
+    """Add a prompt for each section of a Jinja body that renders text (Jinja, Prompty),
+    with the variables jinja2's parser finds in it; a syntax error becomes a notice."""
+    uses, problem = jinja_variables(facts.path, text, body_offset, index)
+    if problem:
+        result.notices.append(problem)
+    for section in sections:
+        if not renders_text(text[section.start : section.end]):
+            continue
+        names = _section_variables(uses, section, index)
+        prompt = section_prompt(text, index, section, facts, names)
+        if prompt is not None:
+            result.prompts.append(prompt)
 
 
 def extract(path: str, text: str, config: Config, kind: str = "jinja") -> ExtractResult:
@@ -143,9 +167,6 @@ def extract(path: str, text: str, config: Config, kind: str = "jinja") -> Extrac
     index = LineIndex(text)
     result.directives = comment_directives(text, index, ["jinja"])
     result.directives += front_matter_directives(fm.data, text, index)
-    uses, problem = jinja_variables(path, text, fm.body_offset, index)
-    if problem:
-        result.notices.append(problem)
     facts = FileFacts(
         path=path,
         kind=kind,
@@ -154,11 +175,5 @@ def extract(path: str, text: str, config: Config, kind: str = "jinja") -> Extrac
         max_output_tokens=max_tokens_from(fm.data.get("config"), fm.data),
         placeholder_style="jinja",
     )
-    for section in sections:
-        if not renders_text(text[section.start : section.end]):
-            continue
-        names = section_variables(uses, section, index)
-        prompt = section_prompt(text, index, section, facts, names)
-        if prompt is not None:
-            result.prompts.append(prompt)
+    add_section_prompts(result, text, fm.body_offset, index, sections, facts)
     return result

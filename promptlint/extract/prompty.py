@@ -14,7 +14,7 @@ import posixpath
 from collections.abc import Mapping
 
 from promptlint.config import Config
-from promptlint.extract.jinja import jinja_variables, renders_text, section_variables
+from promptlint.extract.jinja import add_section_prompts
 from promptlint.extract.sections import (
     FileFacts,
     LineIndex,
@@ -25,7 +25,6 @@ from promptlint.extract.sections import (
     model_from,
     read_front_matter,
     role_line,
-    section_prompt,
     split_sections,
 )
 from promptlint.models import ExtractResult
@@ -55,14 +54,5 @@ def extract(path: str, text: str, config: Config, kind: str = "prompty") -> Extr
     if not sections:
         name = posixpath.basename(path)
         sections = [Section(fm.body_offset, len(text), "system", name, "prompty-section")]
-    uses, problem = jinja_variables(path, text, fm.body_offset, index)
-    if problem:
-        result.notices.append(problem)
-    for section in sections:
-        if not renders_text(text[section.start : section.end]):
-            continue
-        names = section_variables(uses, section, index)
-        prompt = section_prompt(text, index, section, facts, names)
-        if prompt is not None:
-            result.prompts.append(prompt)
+    add_section_prompts(result, text, fm.body_offset, index, sections, facts)
     return result

@@ -15,6 +15,10 @@ prompt takes its role from the file name (``system.md``, ``user_prompt.txt``).
 A ``.txt`` file inside a ``prompts/`` folder is always exactly one prompt holding the whole
 file, front matter and all (reason ``prompt-file``): a folder of labelled texts is checked
 one text per file.
+
+HTML comments, ``<!-- promptlint: disable=... -->`` included, stay in the prompt text: Markdown
+is not rendered before it goes to a model, so an app that reads the file sends them too and
+their tokens are real. (``per-file-ignores`` in the configuration suppresses for free.)
 """
 
 from __future__ import annotations

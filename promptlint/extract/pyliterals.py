@@ -21,7 +21,7 @@ from promptlint.models import Segment
 # (line, col) of an absolute character offset in the file; both 1-based.
 Locate = Callable[[int], tuple[int, int]]
 
-_SIMPLE_ESCAPES = {
+SIMPLE_ESCAPES = {
     "\\": "\\",
     "'": "'",
     '"': '"',
@@ -34,8 +34,10 @@ _SIMPLE_ESCAPES = {
     "v": "\v",
 }
 _HEX_DIGITS = {"x": 2, "u": 4, "U": 8}
-_STR_PREFIXES = frozenset({"", "r", "u", "f", "rf", "fr"})
-_ANY_PREFIXES = frozenset({*_STR_PREFIXES, "b", "br", "rb", "t", "rt", "tr"})
+_OCTAL = frozenset("01234567")
+_HEX = frozenset("0123456789abcdefABCDEF")
+STR_PREFIXES = frozenset({"", "r", "u", "f", "rf", "fr"})  # lower-case
+_ANY_PREFIXES = frozenset({*STR_PREFIXES, "b", "br", "rb", "t", "rt", "tr"})
 
 
 class LiteralError(ValueError):
@@ -104,13 +106,16 @@ def skip_trivia(src: str, i: int, end: int) -> int:
     return i
 
 
-def _read_prefix(src: str, i: int, end: int) -> tuple[str, str, int]:
-    """(lower-case prefix, quote, offset of the body) of the literal starting at ``i``."""
+def read_prefix(src: str, i: int, end: int) -> tuple[str, str, int]:
+    """(prefix as written, quote, offset of the body) of the string token starting at ``i``.
+
+    Any prefix Python knows is accepted (bytes and t-strings too); LiteralError otherwise.
+    """
     j = i
     while j < end and j - i < 3 and src[j].isalpha():
         j += 1
-    prefix = src[i:j].lower()
-    if prefix not in _ANY_PREFIXES or j >= end or src[j] not in "'\"":
+    prefix = src[i:j]
+    if prefix.lower() not in _ANY_PREFIXES or j >= end or src[j] not in "'\"":
         raise LiteralError("not a string literal")
     q = src[j]
     quote = q * 3 if src.startswith(q * 3, j) else q
@@ -119,8 +124,8 @@ def _read_prefix(src: str, i: int, end: int) -> tuple[str, str, int]:
 
 def skip_string(src: str, i: int, end: int) -> int:
     """Offset just after the string literal (any prefix) that starts at ``i``."""
-    prefix, quote, k = _read_prefix(src, i, end)
-    fstring = "f" in prefix
+    prefix, quote, k = read_prefix(src, i, end)
+    fstring = "f" in prefix.lower()
     while k < end:
         c = src[k]
         if c == "\\":
@@ -209,23 +214,35 @@ def _field_expr(src: str, start: int, stop: int, comments: list[tuple[int, int]]
     return expr
 
 
-def _decode_escape(src: str, k: int, end: int) -> tuple[str, int]:
-    """Decode the escape at ``src[k] == '\\'``: (value, source length)."""
+def decode_escape(src: str, k: int, end: int) -> tuple[str, int]:
+    """Decode the escape at ``src[k] == '\\'`` of a non-raw literal: (value, source length).
+
+    Line continuations are the caller's. An unknown escape is the backslash alone (the next
+    character is read normally: it may open an f-string field); a malformed one raises
+    LiteralError.
+    """
     c = src[k + 1] if k + 1 < end else ""
-    if c in _SIMPLE_ESCAPES:
-        return _SIMPLE_ESCAPES[c], 2
-    if c in "01234567":
-        j = k + 1
-        while j < end and j < k + 4 and src[j] in "01234567":
+    if c in SIMPLE_ESCAPES:
+        return SIMPLE_ESCAPES[c], 2
+    if c in _OCTAL:
+        j = k + 2
+        while j < end and j < k + 4 and src[j] in _OCTAL:
             j += 1
         return chr(int(src[k + 1 : j], 8)), j - k
     if c in _HEX_DIGITS:
-        n = _HEX_DIGITS[c]
-        return chr(int(src[k + 2 : k + 2 + n], 16)), 2 + n
+        digits = src[k + 2 : min(end, k + 2 + _HEX_DIGITS[c])]
+        if len(digits) != _HEX_DIGITS[c] or not set(digits) <= _HEX:
+            raise LiteralError("malformed escape sequence")
+        return chr(int(digits, 16)), 2 + len(digits)
     if c == "N" and src.startswith("{", k + 2):
-        close = src.index("}", k + 3)
-        return unicodedata.lookup(src[k + 3 : close]), close + 1 - k
-    return "\\", 1  # unknown escape: the backslash stays, the next char is read normally
+        close = src.find("}", k + 3, end)
+        if close < 0:
+            raise LiteralError("malformed \\N{...} escape")
+        try:
+            return unicodedata.lookup(src[k + 3 : close]), close + 1 - k
+        except KeyError:
+            raise LiteralError("unknown \\N{...} name") from None
+    return "\\", 1
 
 
 def decode(src: str, start: int, end: int, locate: Locate) -> DecodedLiteral:
@@ -237,8 +254,9 @@ def decode(src: str, start: int, end: int, locate: Locate) -> DecodedLiteral:
     i = skip_trivia(src, start, end)
     while i < end:
         part_start = i
-        prefix, quote, k = _read_prefix(src, i, end)
-        if prefix not in _STR_PREFIXES:
+        prefix, quote, k = read_prefix(src, i, end)
+        prefix = prefix.lower()
+        if prefix not in STR_PREFIXES:
             raise LiteralError("bytes or template string")
         raw, fstring = "r" in prefix, "f" in prefix
         any_f = any_f or fstring
@@ -267,7 +285,7 @@ def decode(src: str, start: int, end: int, locate: Locate) -> DecodedLiteral:
                 elif nxt == "\r":
                     k = j + (3 if src.startswith("\r\n", j + 1) else 2)
                 else:
-                    value, width = _decode_escape(src, j, end)
+                    value, width = decode_escape(src, j, end)
                     if width == 1:
                         out.linear(value, j)
                     else:

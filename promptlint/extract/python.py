@@ -17,99 +17,45 @@ of several signals (each recorded as ``Prompt.reason``):
 A name or call used where a prompt goes is resolved within the file, so the prompt is
 reported where its literal text is written. Speed: a cheap text pre-filter rejects files
 that cannot hold any signal, so most files are never parsed; the rest go through ``ast``.
+
+Beside this module: ``pyfilter`` (the pre-filter), ``pyheuristics`` (prose and name tests
+that keep look-alikes out), ``pyliterals`` (literals decoded with a source map) and
+``pycomments`` (``# promptlint:`` directives).
 """
 
 from __future__ import annotations
 
 import ast
 import bisect
-import contextlib
 import functools
 import gc
-import io
 import re
 import string
-import tokenize
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from promptlint.config import Config
+from promptlint.extract.pycomments import read_comments
+from promptlint.extract.pyfilter import Patterns, config_patterns, may_hold_prompts
+from promptlint.extract.pyheuristics import (
+    is_prompt_name,
+    looks_like_prose,
+    mentions_llm,
+    name_says_prompt,
+    opens_like_prompt,
+)
 from promptlint.extract.pyliterals import DecodedLiteral, LiteralError, decode
-from promptlint.models import Directive, ExtractResult, Prompt, Segment, SourceMap
-
-# -- pre-filter ------------------------------------------------------------------------------
-
-# Words whose presence (in lower-cased source) lets a file through at once.
-_STRONG_WORDS = ("prompt", "template", "instruction")
-# Weaker words, each with the precise pattern (on the source) that a signal needs; every
-# pattern opens with a literal so that ``re`` can skip ahead fast.
-_WEAK_SIGNALS: tuple[tuple[str, re.Pattern[str] | None], ...] = (
-    ("promptlint:", None),
-    ("backstory", None),
-    ("expected_output", None),
-    ("generate_content", None),
-    ("system", re.compile(r"SYSTEM|[Ss]ystem_?(?:[Mm]essage|[Mm]sg|[Ii]nstruction)|system\s*=")),
-    ("role", re.compile(r"role(?:[\"']\s*:|\s*=)")),
-    ("message", re.compile(r"(?:System|Human|AI|User|Chat|Assistant|Developer)Message\s*\(")),
-    ("responses", re.compile(r"responses\s*\.\s*(?:create|stream|parse)")),
-    ("chat", re.compile(r"chat\s*\(")),
-    ("registry", re.compile(r"registry\s*\.\s*load")),
+from promptlint.models import (
+    Directive,
+    ExtractResult,
+    Prompt,
+    RegistryLoad,
+    Segment,
+    SourceMap,
+    Span,
 )
-# Assignment targets, for configured name patterns (``^`` anchors in them refer to the name).
-_ASSIGNED_NAME = re.compile(
-    r"^[ \t]*(?:[A-Za-z_]\w*\.)*([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?!=)", re.MULTILINE
-)
-
-
-@dataclass(frozen=True)
-class _Patterns:
-    """The configured extra patterns, compiled once per configuration."""
-
-    calls: tuple[str, ...]
-    keywords: frozenset[str]
-    names: tuple[re.Pattern[str], ...]
-    gate_words: tuple[str, ...]  # lower-case words whose presence lets a file through
-    name_gate: bool  # configured name patterns need a look at assignment targets
-
-
-@functools.lru_cache(maxsize=8)
-def _patterns(
-    calls: tuple[str, ...], keywords: tuple[str, ...], names: tuple[str, ...]
-) -> _Patterns:
-    words = tuple({c.rsplit(".", 1)[-1].lower() for c in calls} | {k.lower() for k in keywords})
-    return _Patterns(
-        calls=calls,
-        keywords=frozenset(keywords),
-        names=tuple(re.compile(n) for n in names),
-        gate_words=words,
-        name_gate=bool(names),
-    )
-
-
-def _config_patterns(config: Config) -> _Patterns:
-    return _patterns(
-        tuple(c.strip() for c in config.prompt_calls),
-        tuple(k.strip() for k in config.prompt_keywords),
-        tuple(config.prompt_names),
-    )
-
-
-def may_hold_prompts(text: str, patterns: _Patterns) -> bool:
-    """Cheap necessary condition: can any signal (or directive) occur in ``text``?"""
-    low = text.lower()
-    if any(w in low for w in _STRONG_WORDS) or any(w in low for w in patterns.gate_words):
-        return True
-    for word, pattern in _WEAK_SIGNALS:
-        if word in low and (pattern is None or pattern.search(text)):
-            return True
-    if patterns.name_gate:
-        for m in _ASSIGNED_NAME.finditer(text):
-            if any(p.search(m.group(1)) for p in patterns.names):
-                return True
-    return False
-
 
 # -- vocabulary ------------------------------------------------------------------------------
 
@@ -223,143 +169,6 @@ _STRIP_METHODS = frozenset({"strip", "lstrip", "rstrip"})
 # Reasons found where the prompt is used beat the bare naming convention.
 _PRIORITY = {"prompt-name": 1, "configured-name": 1, "prompt-builder": 2}
 _USAGE_PRIORITY = 3
-
-# -- plausibility ----------------------------------------------------------------------------
-
-_PLACEHOLDER = re.compile(r"\{[^{}\n]*\}|%\(\w+\)[#0 +-]*\d*(?:\.\d+)?[a-zA-Z]|%[sdifr]")
-_WORD = re.compile(r"[^\W\d_]{2,}")
-_SQL = re.compile(
-    r"^\s*(?:SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|WITH|MERGE|TRUNCATE|PRAGMA)\b"
-    r"[\s\S]*\b(?:FROM|INTO|SET|TABLE|VALUES|WHERE|INDEX|VIEW)\b",
-    re.IGNORECASE,
-)
-_HTML = re.compile(
-    r"<(?:!DOCTYPE|html|head|body|div|span|table|tr|td|th|ul|ol|li|br|hr|p|a|img|h[1-6]|form"
-    r"|input|script|style)\b",
-    re.IGNORECASE,
-)
-_CODE_LINE = re.compile(
-    r"^[ \t]*(?:import \w|from [\w.]+ import |def \w|class \w|#!|# -\*-|@media|<\?xml|\{%"
-    r"|\\(?:documentclass|begin|def|usepackage)\b|function\s*\w*\()",
-    re.MULTILINE,
-)
-_RULERS = re.compile(r"([^\w\s])\1{2,}")  # "=====", "----": separators, not code
-_CODE_CHARS = tuple("(){}[];=$\\<>|")
-# How prompts open: what lets a text under a generic name (*_template) count on its own.
-_OPENS_LIKE_PROMPT = re.compile(
-    r"\s*(?:you\b|you're|your\b|act as|pretend|imagine you|given\b|answer|respond|reply"
-    r"|summari[sz]e|translate|classify|extract|generate|write|rewrite|explain|describe"
-    r"|analy[sz]e|review|identify|determine|use the|based on|below is|here is|as an?\b"
-    r"|read|follow|keep|always|never|do not|don't|think|consider|make sure"
-    r"|(?:system|user|human|assistant):|#+\s*(?:role|task|instructions?|context)\b"
-    r"|<(?:instructions?|context|task|system)>)",
-    re.IGNORECASE,
-)
-# Files that visibly work with a model (imports, clients, model names, prompt paths).
-_LLM_HINT = re.compile(
-    r"(?<![A-Za-z])(?:openai|anthropic|langchain|llama_index|litellm|genai|generativeai|vertexai"
-    r"|mistralai|cohere|ollama|crewai|autogen|dspy|semantic_kernel|bedrock|llm|llms|gpt|claude"
-    r"|gemini|chatgpt)(?![A-Za-z])",
-    re.IGNORECASE,
-)
-_NAME_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
-_PROMPT_NAME_WORDS = frozenset(
-    {
-        "prompt",
-        "prompts",
-        "template",
-        "templates",
-        "tmpl",
-        "instruction",
-        "instructions",
-    }
-)
-_SHELL_NAME_WORDS = frozenset(
-    {
-        "ps",
-        "shell",
-        "tty",
-        "terminal",
-        "repl",
-        "cmd",
-        "command",
-        "virtual",
-        "readline",
-        "bash",
-    }
-)
-_SYSTEM_NAME_WORDS = frozenset({"message", "msg", "text", "content"})
-_STRONG_SYSTEM_WORDS = frozenset({"message", "msg", "instruction", "instructions"})
-
-
-def _without_fields(text: str) -> str:
-    """``text`` with ``{...}`` fields (nested ones too) blanked out; ``{{`` stays."""
-    if "{" not in text:
-        return text
-    out: list[str] = []
-    depth = 0
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if depth == 0 and text.startswith(("{{", "}}"), i):
-            out.append(c)
-            i += 2
-            continue
-        if c == "{":
-            depth += 1
-            if depth == 1:
-                out.append(" ")
-        elif c == "}" and depth:
-            depth -= 1
-        elif depth == 0:
-            out.append(c)
-        i += 1
-    return "".join(out)
-
-
-def looks_like_prose(text: str, min_words: int = 2) -> bool:
-    """Words a model reads, not an identifier, path, regex, SQL, markup or code."""
-    bare = _RULERS.sub(" ", _PLACEHOLDER.sub(" ", _without_fields(text)))
-    words = _WORD.findall(bare)
-    core = bare.strip()
-    if len(words) < min_words or (" " not in core and "\n" not in core):
-        return False
-    if _SQL.match(text) or _HTML.search(text):
-        return False
-    dense = len(bare) - bare.count(" ") - bare.count("\n")
-    # A prompt may quote code in a fence; bare code is not a prompt.
-    if "```" not in text and (
-        _CODE_LINE.search(text) or sum(map(bare.count, _CODE_CHARS)) * 8 > dense
-    ):
-        return False
-    return sum(map(len, words)) * 2 >= dense
-
-
-def is_prompt_name(name: str) -> bool:
-    """Prompt naming conventions: *_PROMPT*, *_TEMPLATE*, *SYSTEM*, *INSTRUCTION*, *_prompt...
-
-    Shell and terminal prompts (``PS1_PROMPT``, ``shell_prompt``) are not model prompts.
-    """
-    low = name.lower()
-    if (
-        "prompt" not in low
-        and "templ" not in low
-        and "tmpl" not in low
-        and "instruction" not in low
-        and "system" not in low
-    ):
-        return False
-    words = [w.lower() for w in _NAME_WORDS.findall(name)]
-    if any(w in _SHELL_NAME_WORDS for w in words):
-        return False
-    if any(w in _PROMPT_NAME_WORDS for w in words):
-        return True
-    if "system" not in words:
-        return False
-    if name.isupper():
-        return True
-    return words[0] == "system" and (len(words) == 1 or words[1] in _SYSTEM_NAME_WORDS)
-
 
 # -- records ---------------------------------------------------------------------------------
 
@@ -518,7 +327,7 @@ def _unique(items: list[str]) -> tuple[str, ...]:
 class _FileAnalysis:
     """Everything the signals need about one parsed file."""
 
-    def __init__(self, path: str, text: str, tree: ast.Module, patterns: _Patterns) -> None:
+    def __init__(self, path: str, text: str, tree: ast.Module, patterns: Patterns) -> None:
         self.path = path
         self.text = text
         self.patterns = patterns
@@ -534,7 +343,7 @@ class _FileAnalysis:
         self.interactive_names: set[str] = set()
         self.formatted_names: set[str] = set()
         self.percent_names: set[str] = set()
-        self.uses_registry = False
+        self.registry_load_names = {"registry.load"}  # + `load` imported from promptlint.registry
         self._llm: bool | None = None
         self.found: dict[tuple[int, int, int, int], _Found] = {}
         self.list_context: dict[int, _CallContext] = {}
@@ -569,6 +378,11 @@ class _FileAnalysis:
 
     def _index(self, tree: ast.Module) -> None:
         """One pre-order pass: scopes, bindings, calls, dicts, statement ranges."""
+        for stmt in tree.body:  # the walk skips imports; module-level ones name `load`
+            if isinstance(stmt, ast.ImportFrom) and stmt.module == "promptlint.registry":
+                self.registry_load_names.update(
+                    a.asname or a.name for a in stmt.names if a.name == "load"
+                )
         stack: list[tuple[ast.AST, _Scope]] = [(tree, self.module)]
         push = stack.append
         while stack:
@@ -677,13 +491,26 @@ class _FileAnalysis:
                 key = self._name_key(arg)
                 if key:
                     self.interactive_names.add(key)
-        if isinstance(node.func, ast.Attribute):
-            if node.func.attr in ("format", "format_map"):
-                key = self._name_key(node.func.value)
-                if key:
-                    self.formatted_names.add(key)
-            elif name.endswith("registry.load"):
-                self.uses_registry = True
+        if isinstance(node.func, ast.Attribute) and node.func.attr in ("format", "format_map"):
+            key = self._name_key(node.func.value)
+            if key:
+                self.formatted_names.add(key)
+
+    def registry_loads(self) -> list[RegistryLoad]:
+        """``registry.load(...)`` calls (and ``load`` imported from promptlint.registry)."""
+        out = []
+        for call in self.calls:
+            node = call.node
+            if not (call.name in self.registry_load_names or call.name.endswith(".registry.load")):
+                continue
+            first = node.args[0] if node.args else None
+            spec = first.value if isinstance(first, ast.Constant) else None
+            line, col = self.locate(self.offset(node.lineno, node.col_offset))
+            end_line = node.end_lineno or node.lineno
+            _, end_col = self.locate(self.offset(end_line, node.end_col_offset or 0))
+            span = Span(self.path, line, col, end_line, end_col)
+            out.append(RegistryLoad(span, spec if isinstance(spec, str) else None))
+        return sorted(out, key=lambda load: (load.span.line, load.span.col))
 
     # name resolution ------------------------------------------------------------------------
 
@@ -1087,31 +914,20 @@ class _FileAnalysis:
         *,
         prose: bool,
     ) -> None:
-        """A keyword value: text, or a list of text blocks / strings."""
-        if isinstance(node, (ast.List, ast.Tuple)):
-            for item in node.elts:
-                if isinstance(item, ast.Dict):
-                    pairs = _dict_pairs(item)
-                    if "text" in pairs and "role" not in pairs:
-                        self.add(
-                            self.resolve(pairs["text"], scope, item.lineno),
-                            reason,
-                            role,
-                            owner,
-                            context,
-                            prose=prose,
-                        )
-                elif isinstance(item, (ast.Constant, ast.JoinedStr)):
-                    self.add(
-                        self.resolve(item, scope, item.lineno),
-                        reason,
-                        role,
-                        owner,
-                        context,
-                        prose=prose,
-                    )
+        """Text, or a list of content blocks (``{"type": "text", "text": ...}``) and strings."""
+        if not isinstance(node, (ast.List, ast.Tuple)):
+            text = self.resolve(node, scope, node.lineno)
+            self.add(text, reason, role, owner, context, prose=prose)
             return
-        self.add(self.resolve(node, scope, node.lineno), reason, role, owner, context, prose=prose)
+        for item in node.elts:
+            value: ast.expr | None = None
+            if isinstance(item, ast.Dict):
+                value = _dict_pairs(item).get("text")
+            elif isinstance(item, (ast.Constant, ast.JoinedStr)):
+                value = item
+            if value is not None:
+                text = self.resolve(value, scope, value.lineno)
+                self.add(text, reason, role, owner, context, prose=prose)
 
     def run(self) -> None:
         calls = sorted(self.calls, key=lambda c: (c.node.lineno, c.node.col_offset))
@@ -1198,12 +1014,12 @@ class _FileAnalysis:
             content = call.args[0] if call.args else pairs["content"]
             role = _MESSAGE_CLASSES[last] or _role_of(pairs.get("role"))
             owner = outer.owner if outer else last
-            self._message_content(content, scope, role, owner, outer, "message-class")
+            self.add_value(content, scope, "message-class", role, owner, outer, prose=False)
             return
         if name == "dict" and "role" in pairs and "content" in pairs:
             owner = outer.owner if outer else None
             role = _role_of(pairs["role"])
-            self._message_content(pairs["content"], scope, role, owner, outer, "message-dict")
+            self.add_value(pairs["content"], scope, "message-dict", role, owner, outer, prose=False)
             return
         if _is_interactive(name):
             return
@@ -1282,44 +1098,12 @@ class _FileAnalysis:
                     text.variables = fields
             self.add(text, "prompt-template", role, name, ctx)
 
-    def _message_content(
-        self,
-        content: ast.expr,
-        scope: _Scope,
-        role: str | None,
-        owner: str | None,
-        ctx: _CallContext | None,
-        reason: str,
-    ) -> None:
-        if isinstance(content, (ast.List, ast.Tuple)):
-            for block in content.elts:
-                if isinstance(block, ast.Dict):
-                    pairs = _dict_pairs(block)
-                    if "text" in pairs:
-                        self.add(
-                            self.resolve(pairs["text"], scope, block.lineno),
-                            reason,
-                            role,
-                            owner,
-                            ctx,
-                        )
-                elif isinstance(block, (ast.Constant, ast.JoinedStr)):
-                    self.add(self.resolve(block, scope, block.lineno), reason, role, owner, ctx)
-            return
-        self.add(self.resolve(content, scope, content.lineno), reason, role, owner, ctx)
-
     def _dict_signals(self, node: ast.Dict, scope: _Scope, pairs: dict[str, ast.expr]) -> None:
         if "role" in pairs and ("content" in pairs or "parts" in pairs):
             ctx = self.list_context.get(id(node))
             content = pairs.get("content") or pairs["parts"]
-            self._message_content(
-                content,
-                scope,
-                _role_of(pairs["role"]),
-                ctx.owner if ctx else None,
-                ctx,
-                "message-dict",
-            )
+            role, owner = _role_of(pairs["role"]), ctx.owner if ctx else None
+            self.add_value(content, scope, "message-dict", role, owner, ctx, prose=False)
             return
         ctx = self.context(node, "dict", pairs) if "model" in pairs else None
         for key, value in pairs.items():
@@ -1335,7 +1119,7 @@ class _FileAnalysis:
             self._llm = (
                 any(f.priority == _USAGE_PRIORITY for f in self.found.values())
                 or any(w in self.path.lower() for w in ("prompt", "llm", "agent"))
-                or _LLM_HINT.search(self.text) is not None
+                or mentions_llm(self.text)
             )
         return self._llm
 
@@ -1345,12 +1129,9 @@ class _FileAnalysis:
         prompt unless the file visibly works with a model. Names saying "prompt" suffice."""
         if text is None or reason != "prompt-name":
             return text is not None
-        words = [w.lower() for w in _NAME_WORDS.findall(name)]
-        if "prompt" in words or "prompts" in words:
+        if name_says_prompt(name):
             return True
-        if words[:1] == ["system"] and len(words) > 1 and words[1] in _STRONG_SYSTEM_WORDS:
-            return True  # system_message, system_instructions: LLM vocabulary
-        return self._llm_context() or _OPENS_LIKE_PROMPT.match(text.text) is not None
+        return self._llm_context() or opens_like_prompt(text.text)
 
     def _name_reason(self, name: str) -> str | None:
         if is_prompt_name(name):
@@ -1403,15 +1184,13 @@ class _FileAnalysis:
 
     # results --------------------------------------------------------------------------------
 
-    def prompts(
-        self, calls_per_day: dict[int, float], formatted: set[str], percent: set[str]
-    ) -> list[Prompt]:
+    def prompts(self, calls_per_day: dict[int, float]) -> list[Prompt]:
         out: list[Prompt] = []
         for key in sorted(self.found):
             f = self.found[key]
             t = f.text
             ctx = f.context
-            style, variables = _style(t, f.owner, formatted, percent)
+            style, variables = _style(t, f.owner, self.formatted_names, self.percent_names)
             per_day = None
             for line in (key[0], key[0] - 1, *((ctx.line, ctx.line - 1) if ctx else ())):
                 if line in calls_per_day:
@@ -1555,49 +1334,6 @@ def _style(
     return "none", _unique(text.variables)
 
 
-# -- comments: directives and annotations ----------------------------------------------------
-
-_DIRECTIVE = re.compile(
-    r"(disable-file|disable|calls-per-day)\b(?:\s*=\s*([\w.+-]+(?:\s*,\s*[\w.+-]+)*))?"
-)
-
-
-def _comments(text: str) -> Iterator[tuple[int, int, str]]:
-    """(line, col, text) of each ``# promptlint:`` comment, found with ``tokenize``."""
-    try:
-        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
-            if tok.type == tokenize.COMMENT and "promptlint:" in tok.string:
-                yield tok.start[0], tok.start[1] + 1, tok.string
-    except (tokenize.TokenError, SyntaxError):
-        return
-
-
-def read_comments(
-    text: str, statements: list[tuple[int, int]]
-) -> tuple[list[Directive], dict[int, float]]:
-    """Suppression directives and ``calls-per-day`` annotations written in comments."""
-    directives: list[Directive] = []
-    per_day: dict[int, float] = {}
-    for line, col, comment in _comments(text):
-        body = comment.split("promptlint:", 1)[1]
-        for m in _DIRECTIVE.finditer(body):
-            kind, value = m.group(1), m.group(2)
-            if kind == "calls-per-day":
-                with contextlib.suppress(ValueError):
-                    per_day[line] = float((value or "").replace("_", ""))
-                continue
-            codes = tuple(c.strip() for c in value.split(",")) if value else ()
-            if kind == "disable-file":
-                directives.append(Directive(line, col, codes, 1, 1 << 30, file_level=True))
-                continue
-            first, last = line, line
-            spans = [s for s in statements if s[0] <= line <= s[1]]
-            if spans:
-                first, last = min(spans, key=lambda s: s[1] - s[0])
-            directives.append(Directive(line, col, codes, first, last))
-    return directives, per_day
-
-
 @contextmanager
 def _gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while building and reading one syntax tree.
@@ -1621,7 +1357,7 @@ def _gc_paused() -> Iterator[None]:
 def extract(path: str, text: str, config: Config, kind: str = "python") -> ExtractResult:
     """The prompts of one Python file (see the module docstring for the signals)."""
     result = ExtractResult(path)
-    patterns = _config_patterns(config)
+    patterns = config_patterns(config)
     if not may_hold_prompts(text, patterns):
         return result
     with _gc_paused():
@@ -1646,7 +1382,7 @@ def extract(path: str, text: str, config: Config, kind: str = "python") -> Extra
     per_day: dict[int, float] = {}
     if "promptlint:" in text:
         directives, per_day = read_comments(text, analysis.statements)
-    result.prompts = analysis.prompts(per_day, analysis.formatted_names, analysis.percent_names)
+    result.prompts = analysis.prompts(per_day)
     result.directives = directives
-    result.uses_registry = analysis.uses_registry
+    result.registry_loads = analysis.registry_loads()
     return result

@@ -8,12 +8,13 @@ file-level suppressions) and the cheap checks that turn bad input into a one-lin
 from __future__ import annotations
 
 import bisect
-import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from promptlint import discover
 from promptlint.config import Config
 from promptlint.models import Directive, ExtractResult, Prompt, SourceMap
 from promptlint.yamlsafe import FrontMatter, YamlError, split_front_matter
@@ -317,8 +318,7 @@ def read_front_matter(path: str, text: str) -> FrontMatter | ExtractResult:
 
 def config_relpath(path: str, config: Config) -> str:
     """``path`` relative to the configuration root, POSIX-style (for template globs)."""
-    rel = os.path.relpath(os.path.abspath(path), os.path.abspath(config.root))
-    return rel.replace(os.sep, "/")
+    return discover.config_relpath(Path(path), Path(config.root).resolve())
 
 
 # --- role sections --------------------------------------------------------------------

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from promptlint.extract.sections import LineIndex
 from promptlint.models import Prompt, Segment
 
-_BREAK = re.compile(r"\r\n|\r|\n")
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class EditRejected(Exception):
@@ -34,7 +34,7 @@ def source_offset(index: LineIndex, line: int, col: int) -> int:
 
 def dominant_newline(source: str) -> str:
     """The line break the file uses first (what new line breaks in it should be)."""
-    found = _BREAK.search(source)
+    found = LINE_BREAK.search(source)
     return found.group() if found else "\n"
 
 

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import ast
 import re
-import unicodedata
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
+from promptlint.extract.pyliterals import STR_PREFIXES, LiteralError, decode_escape, read_prefix
 from promptlint.extract.sections import LineIndex
 from promptlint.fix.locate import (
     EditRejected,
@@ -36,20 +37,6 @@ from promptlint.models import Prompt, TextEdit
 if TYPE_CHECKING:
     import libcst as cst
 
-_SIMPLE_ESCAPES = {
-    "\\": "\\",
-    "'": "'",
-    '"': '"',
-    "a": "\a",
-    "b": "\b",
-    "f": "\f",
-    "n": "\n",
-    "r": "\r",
-    "t": "\t",
-    "v": "\v",
-}
-_OCTAL = frozenset("01234567")
-_HEX = frozenset("0123456789abcdefABCDEF")
 _FIELD_MARK = "\x00"  # stands for a replacement field when values are compared
 _NEWLINES = re.compile(r"\r\n|\r")
 _SPECIAL = re.compile(r"[\\\r]")
@@ -134,30 +121,12 @@ def _decode_run(body: str, base: int, raw: bool, fstring: bool) -> list[Unit]:
                     j, value = i + 2, body[i : i + 2]
                 else:
                     value = "\\"
-            elif nxt in _SIMPLE_ESCAPES:
-                j, value = i + 2, _SIMPLE_ESCAPES[nxt]
-            elif nxt in _OCTAL:
-                j = i + 2
-                while j < min(i + 4, n) and body[j] in _OCTAL:
-                    j += 1
-                value = chr(int(body[i + 1 : j], 8))
-            elif nxt in "xuU":
-                width = {"x": 2, "u": 4, "U": 8}[nxt]
-                digits = body[i + 2 : i + 2 + width]
-                if len(digits) != width or not set(digits) <= _HEX:
-                    raise EditRejected("malformed escape sequence")
-                j, value = i + 2 + width, chr(int(digits, 16))
-            elif nxt == "N" and body.startswith("{", i + 2):
-                close = body.find("}", i + 3)
-                if close < 0:
-                    raise EditRejected("malformed \\N{...} escape")
+            else:
                 try:
-                    value = unicodedata.lookup(body[i + 3 : close])
-                except KeyError:
-                    raise EditRejected("unknown \\N{...} name") from None
-                j = close + 1
-            else:  # an unknown escape keeps its backslash
-                j, value = i + 2, body[i : i + 2]
+                    value, width = decode_escape(body, i, n)
+                except LiteralError as exc:
+                    raise EditRejected(str(exc)) from None
+                j = i + width
         elif c == "\r":
             j = i + 2 if body.startswith("\r\n", i) else i + 1
             value = "\n"
@@ -171,17 +140,16 @@ def _decode_run(body: str, base: int, raw: bool, fstring: bool) -> list[Unit]:
 def parse_token(source: str, start: int, end: int) -> Token:
     """The string token at ``source[start:end]``; f-strings are split into parts by libcst."""
     text = source[start:end]
-    prefix = text[: len(text) - len(text.lstrip("rRuUbBfF"))]
-    rest = text[len(prefix) :]
-    quote = rest[:3] if rest[:3] in ('"""', "'''") else rest[:1]
-    if len(prefix) > 2 or quote not in ('"', "'", '"""', "'''") or len(rest) < 2 * len(quote):
-        raise EditRejected("prompt location does not hold a string literal")
-    if not rest.endswith(quote) or "b" in prefix.lower():
+    try:
+        prefix, quote, body_start = read_prefix(source, start, end)
+    except LiteralError:
+        raise EditRejected("prompt location does not hold a string literal") from None
+    body_end = end - len(quote)
+    if body_end < body_start or not text.endswith(quote) or prefix.lower() not in STR_PREFIXES:
         raise EditRejected("prompt location does not hold a str literal")
     raw = "r" in prefix.lower()
-    body_start = start + len(prefix) + len(quote)
     if "f" not in prefix.lower():
-        units = _decode_run(source[body_start : end - len(quote)], body_start, raw, fstring=False)
+        units = _decode_run(source[body_start:body_end], body_start, raw, fstring=False)
         return Token(start, end, prefix, quote, tuple(units))
     import libcst as cst
 
@@ -197,7 +165,7 @@ def parse_token(source: str, start: int, end: int) -> Token:
         else:
             units.append(Unit(offset, offset + len(code), code, field=True))
         offset += len(code)
-    if offset != end - len(quote):
+    if offset != body_end:
         raise EditRejected("f-string parts do not add up")
     return Token(start, end, prefix, quote, tuple(units))
 
@@ -224,7 +192,7 @@ def _code(node: cst.CSTNode) -> str:
 def _ast_rendered(literal: str) -> str | None:
     """The value of a literal token by Python's own parser, fields as markers."""
     try:
-        tree = ast.parse(f"(\n{literal}\n)", mode="eval").body
+        tree = _parse(f"(\n{literal}\n)", "eval").body  # type: ignore[attr-defined]
     except (SyntaxError, ValueError):
         return None
     if isinstance(tree, ast.Constant) and isinstance(tree.value, str):
@@ -429,9 +397,16 @@ class PythonRewriter:
         )
 
 
+def _parse(source: str, mode: str = "exec") -> ast.AST:
+    with warnings.catch_warnings():
+        # The user's invalid escapes are not promptlint's warnings to print.
+        warnings.simplefilter("ignore")
+        return ast.parse(source, mode=mode)
+
+
 def module_parses(source: str) -> bool:
     try:
-        ast.parse(source)
+        _parse(source)
     except (SyntaxError, ValueError):
         return False
     return True

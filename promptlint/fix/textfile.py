@@ -7,11 +7,11 @@ sections is never touched. New line breaks follow the file's own line-break styl
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from promptlint.extract.sections import LineIndex
 from promptlint.fix.locate import (
+    LINE_BREAK,
     EditRejected,
     SourceEdit,
     SourceLocator,
@@ -19,8 +19,6 @@ from promptlint.fix.locate import (
     source_offset,
 )
 from promptlint.models import Prompt, TextEdit
-
-_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class TextRewriter:
@@ -47,7 +45,7 @@ class TextRewriter:
                 raise EditRejected("edit falls outside the section body")
             if self.source[a:b] != prompt.text[edit.start : edit.end]:
                 raise EditRejected("prompt text does not match the file here")
-            replacement = _BREAK.sub(self.newline, edit.replacement)
+            replacement = LINE_BREAK.sub(self.newline, edit.replacement)
             if self.source[a:b] != replacement:
                 planned.append(SourceEdit(a, b, replacement))
         return planned

@@ -29,7 +29,8 @@ _PLACEHOLDER = re.compile(
 _MASKED = re.compile(r"\*{2,}|x{3,}|X{3,}|•{2,}|#{3,}")
 
 _EXAMPLE_DOMAINS = ("example.com", "example.org", "example.net", "example.edu")
-_RESERVED_TLDS = ("test", "example", "invalid", "localhost")
+# Reserved by RFC 2606 / RFC 6761 for documentation and testing.
+RESERVED_TLDS = frozenset({"test", "example", "invalid", "localhost"})
 _ROLE_MAILBOXES = frozenset(
     [
         "support",
@@ -176,7 +177,7 @@ def _digits(value: str) -> str:
 
 def _email_is_documentation(value: str) -> bool:
     domain = value.rsplit("@", 1)[-1].lower()
-    return domain.rsplit(".", 1)[-1] in _RESERVED_TLDS or any(
+    return domain.rsplit(".", 1)[-1] in RESERVED_TLDS or any(
         domain == d or domain.endswith("." + d) for d in _EXAMPLE_DOMAINS
     )
 

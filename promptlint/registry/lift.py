@@ -8,7 +8,9 @@ expressions that are not plain names become a readable identifier (``user.name``
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from promptlint.registry.template import Variable
@@ -39,26 +41,23 @@ def _protect(text: str) -> str:
     return _JINJA_SYNTAX.sub(lambda m: "{{ '" + m.group(0) + "' }}", text)
 
 
-def _lift_format(text: str) -> tuple[str, list[str]]:
+def _lift(
+    text: str, fields: re.Pattern[str], name_of: Callable[[re.Match[str]], str | None]
+) -> tuple[str, list[str]]:
+    """Replace each field ``fields`` matches with ``{{ name }}``; ``name_of`` gives the name,
+    or None for an escape (``{{``, ``%%``) whose first character stays as literal text."""
     names: list[str] = []
     out: list[str] = []
-    last = 0
-    auto = 0
     literal: list[str] = []
-    for match in _FORMAT_FIELD.finditer(text):
+    last = 0
+    for match in fields.finditer(text):
         literal.append(text[last : match.start()])
-        token = match.group(0)
-        if token in ("{{", "}}"):
-            literal.append(token[0])
+        name = name_of(match)
+        if name is None:
+            literal.append(match.group(0)[0])
         else:
             out.append(_protect("".join(literal)))
             literal = []
-            field_text = match.group(1)
-            expression = re.split(r"![rsa]|:", field_text, maxsplit=1)[0] if field_text else ""
-            if not expression.strip():
-                expression = f"arg{auto}"
-                auto += 1
-            name = _identifier(expression, len(names))
             if name not in names:
                 names.append(name)
             out.append("{{ " + name + " }}")
@@ -66,28 +65,29 @@ def _lift_format(text: str) -> tuple[str, list[str]]:
     literal.append(text[last:])
     out.append(_protect("".join(literal)))
     return "".join(out), names
+
+
+def _lift_format(text: str) -> tuple[str, list[str]]:
+    positional = itertools.count()
+    seen: list[str] = []
+
+    def name_of(match: re.Match[str]) -> str | None:
+        if match.group(0) in ("{{", "}}"):
+            return None
+        field_text = match.group(1)
+        expression = re.split(r"![rsa]|:", field_text, maxsplit=1)[0] if field_text else ""
+        if not expression.strip():
+            expression = f"arg{next(positional)}"
+        name = _identifier(expression, len(seen))
+        if name not in seen:
+            seen.append(name)
+        return name
+
+    return _lift(text, _FORMAT_FIELD, name_of)
 
 
 def _lift_percent(text: str) -> tuple[str, list[str]]:
-    names: list[str] = []
-    out: list[str] = []
-    literal: list[str] = []
-    last = 0
-    for match in _PERCENT_FIELD.finditer(text):
-        literal.append(text[last : match.start()])
-        if match.group(0) == "%%":
-            literal.append("%")
-        else:
-            out.append(_protect("".join(literal)))
-            literal = []
-            name = match.group(1)
-            if name not in names:
-                names.append(name)
-            out.append("{{ " + name + " }}")
-        last = match.end()
-    literal.append(text[last:])
-    out.append(_protect("".join(literal)))
-    return "".join(out), names
+    return _lift(text, _PERCENT_FIELD, lambda m: None if m.group(0) == "%%" else m.group(1))
 
 
 def lift(text: str, style: str, known: tuple[str, ...] = ()) -> Lifted:

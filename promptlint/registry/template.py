@@ -184,6 +184,13 @@ def from_mapping(
         if value is not None and not isinstance(value, str):
             raise TemplateFormatError(f"{where}: field '{key}' must be a string")
         strings[key] = value
+    if strings["tier"] is not None:
+        from promptlint.tiering import TIERS
+
+        if strings["tier"] not in TIERS:
+            raise TemplateFormatError(
+                f"{where}: field 'tier' must be one of {', '.join(TIERS)}, got {strings['tier']!r}"
+            )
     tags = data.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         raise TemplateFormatError(f"{where}: field 'tags' must be a list of strings")

@@ -9,7 +9,6 @@ imported only when their format is chosen.
 from __future__ import annotations
 
 import importlib
-import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -31,23 +30,10 @@ class ReportContext:
 FORMATS: dict[str, str] = {
     "text": "promptlint.report.text:report",
     "json": "promptlint.report.json:report",
-    "sarif": "promptlint.report.formats:sarif",
-    "github": "promptlint.report.formats:github",
-    "markdown": "promptlint.report.formats:markdown",
+    "sarif": "promptlint.report.sarif:report",
+    "github": "promptlint.report.github:report",
+    "markdown": "promptlint.report.markdown:report",
 }
-
-
-def available_formats() -> list[str]:
-    """Formats whose module is present in this build, in declaration order."""
-    return [name for name, target in FORMATS.items() if _module_present(target)]
-
-
-def _module_present(target: str) -> bool:
-    module = target.split(":")[0]
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
 
 
 def renderer(name: str) -> Callable[[CheckRun, ReportContext], str]:

@@ -11,6 +11,7 @@ import os
 
 from promptlint.baseline import project_path
 from promptlint.models import CheckRun, Finding, Severity
+from promptlint.report import ReportContext
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -41,3 +42,11 @@ def annotation(finding: Finding, root: str | os.PathLike[str] | None = None) -> 
 
 def render(run: CheckRun, root: str | os.PathLike[str] | None = None) -> str:
     return "\n".join(annotation(f, root) for f in run.findings)
+
+
+def report(run: CheckRun, ctx: ReportContext) -> str:
+    """``check --format github``: paths relative to the repository root, as Actions expects."""
+    from promptlint.gitdiff import work_tree_root
+
+    text = render(run, root=work_tree_root(ctx.config.root))
+    return text + "\n" if text else ""

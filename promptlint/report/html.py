@@ -365,6 +365,16 @@ _GROUP_COLUMNS: list[Column] = [
 ]
 
 
+_TIER_COLUMNS: list[Column] = [
+    ("location", "Call", "text"),
+    ("team", "Team", "text"),
+    ("model", "Model", "code"),
+    ("move", "Tier", "html"),
+    ("confidence", "Confidence", "conf"),
+    ("suggested_model", "Suggested model", "code"),
+]
+
+
 def _sections(doc: Doc) -> list[tuple[str, str, str]]:
     """(anchor, title, body) of every section, in page order."""
     tiers = [
@@ -456,12 +466,7 @@ def _sections(doc: Doc) -> list[tuple[str, str, str]]:
             "Calls above the model tier they need",
             table(
                 [
-                    ("location", "Call", "text"),
-                    ("team", "Team", "text"),
-                    ("model", "Model", "code"),
-                    ("move", "Tier", "html"),
-                    ("confidence", "Confidence", "conf"),
-                    ("suggested_model", "Suggested model", "code"),
+                    *_TIER_COLUMNS,
                     ("saving_per_call", "Saving / 1k calls", "per1k"),
                     ("monthly_saving", "Saving / month", "monthly"),
                     ("signals", "Why", "wide"),
@@ -474,12 +479,7 @@ def _sections(doc: Doc) -> list[tuple[str, str, str]]:
             "Calls below the model tier they need (quality risk)",
             table(
                 [
-                    ("location", "Call", "text"),
-                    ("team", "Team", "text"),
-                    ("model", "Model", "code"),
-                    ("move", "Tier", "html"),
-                    ("confidence", "Confidence", "conf"),
-                    ("suggested_model", "Suggested model", "code"),
+                    *_TIER_COLUMNS,
                     ("extra", "Extra / 1k calls", "per1k"),
                     ("signals", "Why", "wide"),
                 ],

@@ -36,6 +36,19 @@ from promptlint.report import ReportContext
 SCHEMA = "promptlint.check/1"
 
 
+def finding_head(f: Finding) -> dict[str, Any]:
+    """What names a finding and where it starts (``promptlint diff`` lists findings so)."""
+    return {
+        "code": f.code,
+        "name": f.name,
+        "severity": str(f.severity),
+        "message": f.message,
+        "path": f.path,
+        "line": f.line,
+        "col": f.col,
+    }
+
+
 def finding_record(f: Finding, run: CheckRun) -> dict[str, Any]:
     fix: dict[str, Any] | None = None
     if f.fix is not None:
@@ -50,13 +63,7 @@ def finding_record(f: Finding, run: CheckRun) -> dict[str, Any]:
             edits.append(edit)
         fix = {"safety": str(f.fix.safety), "description": f.fix.description, "edits": edits}
     return {
-        "code": f.code,
-        "name": f.name,
-        "severity": str(f.severity),
-        "message": f.message,
-        "path": f.path,
-        "line": f.line,
-        "col": f.col,
+        **finding_head(f),
         "end_line": f.end_line,
         "end_col": f.end_col,
         "wasted_tokens": f.wasted_tokens,

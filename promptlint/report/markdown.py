@@ -10,8 +10,10 @@ import re
 from collections import Counter
 
 from promptlint.models import CheckRun, Finding, Severity
+from promptlint.report import ReportContext
 from promptlint.report.statistics import rule_counts
 from promptlint.report.statistics import to_markdown as statistics_table
+from promptlint.report.text import plural
 
 # A hidden marker so a workflow can find and update its previous comment instead of adding one.
 MARKER = "<!-- promptlint-summary -->"
@@ -38,29 +40,25 @@ def code_span(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
-
-
 def headline(findings: list[Finding]) -> str:
     if not findings:
         return "no findings"
     by_sev = Counter(f.severity for f in findings)
     parts = [
-        _plural(by_sev[sev], label)
+        plural(by_sev[sev], label)
         for sev, label in ((Severity.ERROR, "error"), (Severity.WARNING, "warning"))
         if by_sev[sev]
     ]
     if by_sev[Severity.INFO]:
         parts.append(f"{by_sev[Severity.INFO]:,} info")
     files = len({f.path for f in findings})
-    return f"{_plural(len(findings), 'finding')} ({', '.join(parts)}) in {_plural(files, 'file')}"
+    return f"{plural(len(findings), 'finding')} ({', '.join(parts)}) in {plural(files, 'file')}"
 
 
 def token_line(run: CheckRun) -> str:
     total = sum(run.tokens)
     wasted = sum(run.waste)  # per prompt, overlapping findings counted once
-    parts = [_plural(len(run.prompts), "prompt"), f"{total:,} tokens"]
+    parts = [plural(len(run.prompts), "prompt"), f"{total:,} tokens"]
     if wasted:
         share = f" ({wasted / total:.1%})" if total else ""
         parts.append(f"{wasted:,} tokens wasted{share}")
@@ -98,3 +96,8 @@ def render(run: CheckRun, *, limit: int = DEFAULT_LIMIT, title: str = "promptlin
             "</details>",
         ]
     return "\n".join(lines) + "\n"
+
+
+def report(run: CheckRun, ctx: ReportContext) -> str:
+    """``check --format markdown``."""
+    return render(run)

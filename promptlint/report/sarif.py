@@ -18,6 +18,7 @@ from promptlint import __version__
 from promptlint.baseline import FINGERPRINT_KEY, fingerprints, project_path
 from promptlint.config import Config
 from promptlint.models import CheckRun, Finding, Severity
+from promptlint.report import ReportContext
 
 if TYPE_CHECKING:
     from promptlint.rulepack import Rule
@@ -29,12 +30,6 @@ INFORMATION_URI = "https://github.com/promptlint/promptlint"
 SRCROOT = "%SRCROOT%"
 
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
-
-
-def _first_sentence(text: str) -> str:
-    flat = " ".join(text.split())
-    end = flat.find(". ")
-    return flat if end < 0 else flat[: end + 1]
 
 
 def _fence(text: str) -> str:
@@ -74,7 +69,7 @@ def _rule_descriptor(rule: Rule, config: Config) -> dict[str, Any]:
     return {
         "id": rule.code,
         "name": rule.name,
-        "shortDescription": {"text": _first_sentence(what)},
+        "shortDescription": {"text": rule.doc.summary or rule.name},
         "fullDescription": {"text": what},
         "help": {"text": text, "markdown": markdown},
         "defaultConfiguration": {"level": level},
@@ -209,3 +204,8 @@ def render(
     root: str | os.PathLike[str] | None = None,
 ) -> str:
     return json.dumps(to_sarif(run, rules, config, root=root), indent=2, ensure_ascii=False)
+
+
+def report(run: CheckRun, ctx: ReportContext) -> str:
+    """``check --format sarif``."""
+    return render(run, list(ctx.rules), ctx.config) + "\n"

@@ -23,7 +23,8 @@ def finding_line(f: Finding) -> str:
     return f"{f.path}:{f.line}:{f.col}: {f.code}{mark} {f.message}"
 
 
-def _plural(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
+    """``1 file``, ``2 files``, ``1,024 tokens``."""
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
@@ -33,15 +34,15 @@ def summary_lines(run: CheckRun, verbose: int = 0) -> list[str]:
     files = {p.path for p in run.prompts}
     if run.findings:
         parts = [
-            _plural(sev[Severity.ERROR], "error"),
-            _plural(sev[Severity.WARNING], "warning"),
+            plural(sev[Severity.ERROR], "error"),
+            plural(sev[Severity.WARNING], "warning"),
             f"{sev[Severity.INFO]:,} info",
         ]
-        head = f"Found {_plural(len(run.findings), 'finding')} ({', '.join(parts)})"
+        head = f"Found {plural(len(run.findings), 'finding')} ({', '.join(parts)})"
     else:
         head = "No findings"
     lines = [
-        f"{head} in {_plural(len(run.prompts), 'prompt')} across {_plural(len(files), 'file')} "
+        f"{head} in {plural(len(run.prompts), 'prompt')} across {plural(len(files), 'file')} "
         f"({run.files_checked:,} checked)."
     ]
     if run.prompts:
