@@ -602,7 +602,9 @@ def test_symlinked_file_is_written_through(app_dir: Path) -> None:
     assert real.read_text(encoding="utf-8") != APP
 
 
-def test_cli_names_a_path_it_cannot_read(tmp_path: Path) -> None:
-    result = run_cli("fix", "missing.py", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert "missing.py: no such file or directory" in result.stderr
+@pytest.mark.parametrize("command", ["fix", "check", "extract", "audit", "baseline"])
+def test_cli_refuses_a_path_that_does_not_exist(tmp_path: Path, command: str) -> None:
+    # A mistyped path must fail (exit 2, one line) rather than pass having checked nothing.
+    result = run_cli(command, "missing.py", cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == "promptlint: error: no such file or directory: missing.py\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -126,6 +127,11 @@ def handle_errors(func: F) -> F:
 
 
 def get_config(config_file: str | None, paths: tuple[str, ...]) -> Config:
+    """The configuration for ``paths``, after checking they exist: a mistyped path must
+    fail the run (exit 2) rather than pass CI silently having checked nothing."""
+    for path in paths:
+        if not os.path.lexists(path):
+            raise UserError(f"no such file or directory: {path}")
     return load_config(config_file, paths)
 
 
