@@ -274,8 +274,9 @@ def _kpis(doc: Doc) -> str:
     if s["calls_volume_unknown"]:
         note = (
             f'<p class="callout">{plural(s["calls_volume_unknown"], "call")} of '
-            f"{s['calls']:,} have no known volume (<b>volume unknown</b>): they count in "
-            "the cost per call, not per month. Set <code>tiers.calls-per-day</code> or "
+            f"{s['calls']:,} {'has' if s['calls_volume_unknown'] == 1 else 'have'} no known "
+            "volume (<b>volume unknown</b>): counted in the cost per call, not per month. "
+            "Set <code>tiers.calls-per-day</code> or "
             "annotate the call with <code># promptlint: calls-per-day=N</code>.</p>"
         )
     return f'<div class="kpis">{html}</div>{note}'
