@@ -94,6 +94,7 @@ class Config:
     tiers: TierConfig = field(default_factory=TierConfig)
     registry: RegistryConfig = field(default_factory=RegistryConfig)
     audit: AuditConfig = field(default_factory=AuditConfig)
+    cache_dir: str = ".promptlint_cache"  # relative to the config root; safe to delete
     # Where the configuration was read from (not settable in the file).
     root: str = field(default=".", metadata={"internal": True})
     source: str | None = field(default=None, metadata={"internal": True})

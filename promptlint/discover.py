@@ -213,13 +213,18 @@ def check_bytes(data: bytes, path: str, max_size: int) -> str | Skip:
     return text
 
 
-def read_source(file: SourceFile, max_size: int) -> str | Skip:
+def read_bytes(file: SourceFile, max_size: int) -> bytes | Skip:
+    """A file's raw bytes, or why it is skipped (too big to read, unreadable)."""
     try:
         size = os.path.getsize(file.abs_path)
         if size > max_size:
             return oversize_skip(file.path, size, max_size)
         with open(file.abs_path, "rb") as fh:
-            data = fh.read()
+            return fh.read()
     except OSError as exc:
         return Skip(file.path, f"skipped: cannot read ({exc.strerror or exc})")
-    return check_bytes(data, file.path, max_size)
+
+
+def read_source(file: SourceFile, max_size: int) -> str | Skip:
+    data = read_bytes(file, max_size)
+    return data if isinstance(data, Skip) else check_bytes(data, file.path, max_size)

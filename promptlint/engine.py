@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from promptlint.checks.base import CheckContext
 from promptlint.checks.score import merged_waste, score_of
@@ -23,6 +24,9 @@ from promptlint.models import CheckRun, Finding, Fix, FixSafety, Prompt, Severit
 from promptlint.rulepack import KNOWN_PREFIXES, Rule, RuleSet, load_rules
 from promptlint.suppress import Outcome, apply
 from promptlint.tokens import TokenCounter
+
+if TYPE_CHECKING:
+    from promptlint.cache import Cache
 
 UNUSED_SUPPRESSION = "SUP001"
 UNKNOWN_SUPPRESSION_CODE = "SUP003"
@@ -36,10 +40,13 @@ def run_check(
     ignore: Sequence[str] = (),
     jobs: int | None = None,
     rules: RuleSet | None = None,
+    cache: Cache | None = None,
 ) -> CheckRun:
     """Discover and extract ``paths`` (default '.') and check every prompt found."""
-    inv = build_inventory(tuple(paths) or (".",), config, jobs=jobs)
-    return run_check_on_inventory(inv, config, select=select, ignore=ignore, rules=rules)
+    inv = build_inventory(tuple(paths) or (".",), config, jobs=jobs, cache=cache)
+    return run_check_on_inventory(
+        inv, config, select=select, ignore=ignore, rules=rules, cache=cache
+    )
 
 
 def run_check_on_inventory(
@@ -49,16 +56,19 @@ def run_check_on_inventory(
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
     rules: RuleSet | None = None,
+    cache: Cache | None = None,
 ) -> CheckRun:
     """Check the prompts of an inventory already built (``audit``, ``fix`` and ``diff`` reuse
-    theirs). ``select`` replaces the config's selection; ``ignore`` extends it."""
+    theirs). ``select`` replaces the config's selection; ``ignore`` extends it. With a
+    ``cache``, prompts checked before with the same rules skip the prompt-scope checks."""
     ruleset = load_rules(config) if rules is None else rules
     enabled = enabled_codes(ruleset, config, select, ignore)
-    counter = TokenCounter(config.model)
+    counter = TokenCounter(config.model, store=cache)
     loads = tuple(load for r in inv.results for load in r.registry_loads)
     ctx = CheckContext(config, counter, enabled, registry_loads=loads)
     prompts = inv.prompts
-    evaluation = Evaluator(ruleset, enabled).run(prompts, ctx)
+    memo = cache.prompt_hits(ruleset, enabled) if cache is not None else None
+    evaluation = Evaluator(ruleset, enabled).run(prompts, ctx, memo)
 
     relpaths = {f.path: f.relpath for f in inv.files}
     spans: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
@@ -88,6 +98,8 @@ def run_check_on_inventory(
             spans[finding.prompt_index].append(keyed[id(finding)])
     tokens = [counter.tokens(p.text, p.model or config.model) for p in prompts]
     waste = [round(merged_waste(spans.get(i, ()))) for i in range(len(prompts))]
+    if cache is not None:
+        cache.flush()
     return CheckRun(
         prompts=prompts,
         findings=kept,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from promptlint.checks.base import CheckContext, PromptCheck
 from promptlint.checks.regexsafe import REGEX_TIMEOUT, PatternTimeout
@@ -33,6 +33,14 @@ class RawHit:
 class Evaluation:
     hits: list[RawHit] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+
+
+class HitMemo(Protocol):
+    """Prompt-scope hits kept from an earlier run (``promptlint.cache.PromptHits``)."""
+
+    def get(self, prompt: Prompt) -> list[Hit] | None: ...
+
+    def put(self, prompt: Prompt, hits: list[Hit]) -> None: ...
 
 
 @dataclass(slots=True)
@@ -92,34 +100,23 @@ class Evaluator:
         self.prompt_checks = [g for g in live if g.scope == "prompt"]
         self.project_checks = [g for g in live if g.scope == "project"]
 
-    def run(self, prompts: Sequence[Prompt], ctx: CheckContext) -> Evaluation:
+    def run(
+        self, prompts: Sequence[Prompt], ctx: CheckContext, memo: HitMemo | None = None
+    ) -> Evaluation:
+        """Prompt-scope checks per prompt (skipped for a prompt ``memo`` knows), then
+        project-scope checks over all prompts."""
         out = Evaluation()
         timed_out: set[str] = set()
         for index, prompt in enumerate(prompts):
-            for rule, check in self.data:
-                if rule.code in timed_out:
-                    continue
-                try:
-                    hits = list(check(prompt, ctx))
-                except PatternTimeout as exc:
-                    timed_out.add(rule.code)
-                    if ctx.enabled(REGEX_TIMEOUT_CODE):
-                        out.hits.append(RawHit(index, _timeout_hit(rule, exc)))
-                    continue
-                out.hits.extend(RawHit(index, h) for h in hits)
-            for group in self.prompt_checks:
-                func = group.resolve()
-                try:
-                    hits = list(func(prompt, ctx))
-                except ConfigError:
-                    raise
-                except Exception as exc:  # a crashing check must not sink the run
-                    out.notices.append(
-                        f"{prompt.path}:{prompt.start_line}: {group.target} failed: "
-                        f"{type(exc).__name__}: {exc}"
-                    )
-                    continue
-                out.hits.extend(RawHit(index, h) for h in hits if group.accept(h, ctx))
+            known = memo.get(prompt) if memo is not None else None
+            if known is not None:
+                out.hits.extend(RawHit(index, h) for h in known)
+                continue
+            first_hit, notices = len(out.hits), len(out.notices)
+            self._check_prompt(index, prompt, ctx, out, timed_out)
+            # A prompt whose checks failed or were cut short is checked again next time.
+            if memo is not None and len(out.notices) == notices and not timed_out:
+                memo.put(prompt, [raw.hit for raw in out.hits[first_hit:]])
         for group in self.project_checks:
             if not prompts and not ctx.registry_loads:
                 break  # nothing to look at
@@ -137,6 +134,34 @@ class Evaluator:
                 if group.accept(h, ctx)
             )
         return out
+
+    def _check_prompt(
+        self, index: int, prompt: Prompt, ctx: CheckContext, out: Evaluation, timed_out: set[str]
+    ) -> None:
+        for rule, check in self.data:
+            if rule.code in timed_out:
+                continue
+            try:
+                hits = list(check(prompt, ctx))
+            except PatternTimeout as exc:
+                timed_out.add(rule.code)
+                if ctx.enabled(REGEX_TIMEOUT_CODE):
+                    out.hits.append(RawHit(index, _timeout_hit(rule, exc)))
+                continue
+            out.hits.extend(RawHit(index, h) for h in hits)
+        for group in self.prompt_checks:
+            func = group.resolve()
+            try:
+                hits = list(func(prompt, ctx))
+            except ConfigError:
+                raise
+            except Exception as exc:  # a crashing check must not sink the run
+                out.notices.append(
+                    f"{prompt.path}:{prompt.start_line}: {group.target} failed: "
+                    f"{type(exc).__name__}: {exc}"
+                )
+                continue
+            out.hits.extend(RawHit(index, h) for h in hits if group.accept(h, ctx))
 
 
 def _timeout_hit(rule: Rule, exc: PatternTimeout) -> Hit:

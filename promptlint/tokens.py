@@ -15,7 +15,7 @@ import functools
 import hashlib
 from dataclasses import dataclass
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     import tiktoken
@@ -169,20 +169,33 @@ def count_tokens(text: str, model: str | None = None) -> TokenCount:
     return TokenCount(n, me.encoding, not me.exact)
 
 
+class TokenStore(Protocol):
+    """Counts kept across runs (``promptlint.cache.Cache``): a warm run need not build tiktoken."""
+
+    def get_tokens(self, encoding: str, text: str) -> int | None: ...
+
+    def put_tokens(self, encoding: str, text: str, n: int) -> None: ...
+
+
 class TokenCounter:
     """Counts tokens with a per-instance memo (prompts repeat across rules and reports)."""
 
-    def __init__(self, default_model: str | None = None) -> None:
+    def __init__(self, default_model: str | None = None, store: TokenStore | None = None) -> None:
         self.default_model = default_model
         self._memo: dict[tuple[str, str], int] = {}
+        self._store = store
 
     def count(self, text: str, model: str | None = None) -> TokenCount:
         me = model_encoding(model or self.default_model)
         key = (me.encoding, text)
         n = self._memo.get(key)
+        if n is None and text and self._store is not None:
+            n = self._store.get_tokens(me.encoding, text)
         if n is None:
             n = len(get_encoding(me.encoding).encode_ordinary(text)) if text else 0
-            self._memo[key] = n
+            if text and self._store is not None:
+                self._store.put_tokens(me.encoding, text, n)
+        self._memo[key] = n
         if me.ratio != 1.0:
             n = round(n * me.ratio)
         return TokenCount(n, me.encoding, not me.exact)

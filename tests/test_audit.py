@@ -234,7 +234,8 @@ def test_text_report_goes_to_stdout_without_escape_codes() -> None:
 
 
 def test_progress_bar_shows_on_a_terminal_only() -> None:
-    """stderr on a pseudo-terminal: the bar appears (the run outlasts its start delay)."""
+    """stderr on a pseudo-terminal: the bar appears (the run, uncached, outlasts its start
+    delay)."""
     import pty
 
     master, slave = pty.openpty()
@@ -253,7 +254,16 @@ def test_progress_bar_shows_on_a_terminal_only() -> None:
     reader = threading.Thread(target=drain, daemon=True)
     reader.start()
     proc = subprocess.run(
-        [sys.executable, "-m", "promptlint", "audit", "examples/", "--format", "json"],
+        [
+            sys.executable,
+            "-m",
+            "promptlint",
+            "audit",
+            "examples/",
+            "--format",
+            "json",
+            "--no-cache",
+        ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=slave,

@@ -18,11 +18,14 @@ render from it. Top-level keys:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from promptlint.audit.calls import Progress
 from promptlint.audit.document import SCHEMA, build_audit
 from promptlint.config import Config
+
+if TYPE_CHECKING:
+    from promptlint.cache import Cache
 
 __all__ = ["SCHEMA", "build_audit", "run_audit"]
 
@@ -36,24 +39,33 @@ def run_audit(
     *,
     jobs: int | None = None,
     stages: StageReporter | None = None,
+    cache: Cache | None = None,
 ) -> dict[str, Any]:
     """Discover, extract and check ``paths``, then build the audit document."""
     from promptlint.engine import run_check_on_inventory
     from promptlint.inventory import build_inventory
 
     inv = build_inventory(
-        tuple(paths) or (".",), config, jobs=jobs, progress=stages("files") if stages else None
+        tuple(paths) or (".",),
+        config,
+        jobs=jobs,
+        progress=stages("files") if stages else None,
+        cache=cache,
     )
     # One long step without a count of its own: the bar pulses until it is done.
     checking = stages("checks") if stages else None
-    run = run_check_on_inventory(inv, config)
+    run = run_check_on_inventory(inv, config, cache=cache)
     if checking:
         checking(1, 1)
     loading = frozenset(r.path for r in inv.results if r.uses_registry)
-    return build_audit(
+    doc = build_audit(
         run,
         config,
         list(paths) or ["."],
         loading_files=loading,
         progress=stages("calls") if stages else None,
+        token_store=cache,
     )
+    if cache is not None:
+        cache.flush()
+    return doc

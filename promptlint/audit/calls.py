@@ -16,7 +16,7 @@ from promptlint.modelres import group_by_call, relative_path
 from promptlint.models import CheckRun, Prompt
 from promptlint.pii.catalog import ALL_ENTITIES, TEST_VALUE_CODE
 from promptlint.teams import TeamResolver
-from promptlint.tokens import TokenCounter
+from promptlint.tokens import TokenCounter, TokenStore
 from promptlint.usecase import classify_call
 
 Progress = Callable[[int, int], None]
@@ -38,10 +38,13 @@ class CallFacts:
 
 
 def review_calls(
-    run: CheckRun, config: Config, progress: Progress | None = None
+    run: CheckRun,
+    config: Config,
+    progress: Progress | None = None,
+    token_store: TokenStore | None = None,
 ) -> list[CallFacts]:
     """Judge every call of the run once (its prompts together)."""
-    counter = TokenCounter(config.model)
+    counter = TokenCounter(config.model, store=token_store)
     teams = TeamResolver(config)
     groups = group_by_call(run.prompts)
     calls: list[CallFacts] = []

@@ -27,6 +27,7 @@ from promptlint.pii.catalog import ALL_ENTITIES, POLICY_CODE, TEST_VALUE_CODE, l
 from promptlint.resources import builtin_templates_dir
 from promptlint.teams import TeamResolver
 from promptlint.tiering import TIERS
+from promptlint.tokens import TokenStore
 
 SCHEMA = "promptlint.audit/1"
 TOP = 10  # rows of the "top" lists
@@ -309,16 +310,18 @@ def build_audit(
     *,
     loading_files: frozenset[str] = frozenset(),
     progress: Progress | None = None,
+    token_store: TokenStore | None = None,
 ) -> Record:
     """The audit document of a finished check run. ``loading_files``: paths of the files
-    that render templates through ``registry.load``."""
+    that render templates through ``registry.load``; ``token_store``: counts kept across
+    runs (the cache)."""
     resolver = TeamResolver(config)
 
     def team_of(path: str) -> str:
         return resolver.team(relative_path(path, config))
 
     registry = (Path(config.root) / config.registry.path).resolve()
-    calls = review_calls(run, config, progress)
+    calls = review_calls(run, config, progress, token_store)
     rows = prompt_records(run, calls, registry, loading_files)
     totals = _totals(rows)
     tokens = [r["tokens"] for r in rows]

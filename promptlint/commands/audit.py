@@ -16,10 +16,12 @@ import click
 from promptlint.commands.common import (
     EXIT_CLEAN,
     UserError,
+    cache_option,
     config_options,
     get_config,
     handle_errors,
     notice,
+    open_cache,
 )
 
 FORMATS = ("text", "markdown", "json", "html")
@@ -104,6 +106,7 @@ def render(doc: dict[str, Any], fmt: str, *, color: bool = False, width: int = 1
     help="Write the report to FILE (atomically) instead of standard output.",
 )
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes.")
+@cache_option
 @config_options
 @handle_errors
 def audit(
@@ -111,6 +114,7 @@ def audit(
     fmt: str,
     out: str | None,
     jobs: int | None,
+    no_cache: bool,
     config_file: str | None,
     quiet: bool,
     verbose: int,
@@ -123,7 +127,11 @@ def audit(
     progress = TerminalProgress() if sys.stderr.isatty() and not quiet else None
     try:
         doc = run_audit(
-            paths or (".",), config, jobs=jobs, stages=progress.stage if progress else None
+            paths or (".",),
+            config,
+            jobs=jobs,
+            stages=progress.stage if progress else None,
+            cache=open_cache(config, no_cache),
         )
     finally:
         if progress:

@@ -9,11 +9,13 @@ import click
 from promptlint.baseline import DEFAULT_BASELINE
 from promptlint.commands.common import (
     UserError,
+    cache_option,
     config_options,
     get_config,
     handle_errors,
     jobs_option,
     notice,
+    open_cache,
 )
 
 
@@ -28,12 +30,14 @@ from promptlint.commands.common import (
     help="The baseline file to write.",
 )
 @jobs_option
+@cache_option
 @config_options
 @handle_errors
 def baseline(
     paths: tuple[str, ...],
     output: str,
     jobs: int | None,
+    no_cache: bool,
     config_file: str | None,
     quiet: bool,
     verbose: int,
@@ -50,7 +54,9 @@ def baseline(
 
     config = get_config(config_file, paths)
     rules = load_rules(config)
-    run = run_check(paths or (".",), config, jobs=jobs, rules=rules)
+    run = run_check(
+        paths or (".",), config, jobs=jobs, rules=rules, cache=open_cache(config, no_cache)
+    )
     entries = store.entries_for(run.findings, config.root)
     before: set[str] = set()
     if os.path.exists(output):

@@ -12,11 +12,13 @@ from promptlint.commands.common import (
     EXIT_CLEAN,
     EXIT_FINDINGS,
     UserError,
+    cache_option,
     config_options,
     get_config,
     handle_errors,
     jobs_option,
     notice,
+    open_cache,
     selection_options,
     split_codes,
     write_output,
@@ -66,6 +68,7 @@ from promptlint.report import FORMATS
     is_flag=True,
     help="Print how many findings each rule produced (text, json or markdown).",
 )
+@cache_option
 @config_options
 @handle_errors
 def check(
@@ -80,6 +83,7 @@ def check(
     baseline_file: str | None,
     diff_base: str | None,
     statistics: bool,
+    no_cache: bool,
     config_file: str | None,
     quiet: bool,
     verbose: int,
@@ -108,6 +112,7 @@ def check(
         ignore=split_codes(ignore),
         jobs=jobs,
         rules=rules,
+        cache=open_cache(config, no_cache),
     )
     if baseline_file:  # before --diff-base: fingerprints count all of a file's findings
         from promptlint import baseline as store

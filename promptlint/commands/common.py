@@ -6,11 +6,14 @@ import functools
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from promptlint.config import Config, ConfigError, load_config
+
+if TYPE_CHECKING:
+    from promptlint.cache import Cache
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -56,6 +59,22 @@ def selection_options(func: F) -> F:
 jobs_option = click.option(
     "-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes."
 )
+
+
+cache_option = click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Neither read nor write the cache (cache-dir, default .promptlint_cache/).",
+)
+
+
+def open_cache(config: Config, no_cache: bool) -> Cache | None:
+    """The project's cache, unless ``--no-cache`` or it cannot be used here."""
+    if no_cache:
+        return None
+    from promptlint.cache import Cache
+
+    return Cache.open(config)
 
 
 def split_codes(values: tuple[str, ...]) -> list[str]:

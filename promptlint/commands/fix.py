@@ -14,11 +14,13 @@ import click
 from promptlint.commands.common import (
     EXIT_CLEAN,
     EXIT_FINDINGS,
+    cache_option,
     config_options,
     get_config,
     handle_errors,
     jobs_option,
     notice,
+    open_cache,
     selection_options,
     split_codes,
 )
@@ -39,6 +41,7 @@ def _plural(n: int, word: str) -> str:
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes marked unsafe.")
 @selection_options
 @jobs_option
+@cache_option
 @config_options
 @handle_errors
 def fix(
@@ -48,6 +51,7 @@ def fix(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     jobs: int | None,
+    no_cache: bool,
     config_file: str | None,
     quiet: bool,
     verbose: int,
@@ -65,6 +69,8 @@ def fix(
         unsafe=unsafe_fixes,
         write=not show_diff,
         jobs=jobs,
+        # --diff promises to write nothing, the cache folder included.
+        cache=open_cache(config, no_cache or show_diff),
     )
     final = report.final
     for skip in final.skipped:

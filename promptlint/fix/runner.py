@@ -25,6 +25,7 @@ from promptlint.inventory import Inventory, build_inventory
 from promptlint.models import CheckRun, ExtractResult, Finding, FixSafety
 
 if TYPE_CHECKING:
+    from promptlint.cache import Cache
     from promptlint.rulepack import RuleSet
 
 MAX_PASSES = 5
@@ -124,13 +125,14 @@ def run_fix(
     unsafe: bool = False,
     write: bool = True,
     jobs: int | None = None,
+    cache: Cache | None = None,
 ) -> FixReport:
     """Fix ``paths`` (default '.'): in place when ``write``, else only diff the result."""
     from promptlint.engine import run_check_on_inventory
     from promptlint.rulepack import load_rules
 
     rules = load_rules(config)
-    inv = build_inventory(tuple(paths) or (".",), config, jobs=jobs, keep_text=True)
+    inv = build_inventory(tuple(paths) or (".",), config, jobs=jobs, keep_text=True, cache=cache)
     files = {f.path: f for f in inv.files}
     results: dict[str, ExtractResult] = {r.path: r for r in inv.results}
     original_results = dict(results)
@@ -142,7 +144,9 @@ def run_fix(
     fixed: dict[str, int] = {}
 
     def check(inventory: Inventory) -> CheckRun:
-        return run_check_on_inventory(inventory, config, select=select, ignore=ignore, rules=rules)
+        return run_check_on_inventory(
+            inventory, config, select=select, ignore=ignore, rules=rules, cache=cache
+        )
 
     first = run = check(inv)
     not_applied: list[NotApplied] = []
