@@ -34,7 +34,9 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     found: dict[str, str] = {}
     for fmt in FORMATS:
         target = out_dir / f"audit.{fmt}"
-        result = run_cli("audit", "examples/", "--format", fmt, "--out", str(target), cwd=ROOT)
+        result = run_cli(
+            "audit", "examples/", "--no-cache", "--format", fmt, "--out", str(target), cwd=ROOT
+        )
         assert result.returncode == 0, result.stderr
         assert result.stdout.startswith(f"Wrote the {fmt} audit of ")
         assert result.stdout.endswith(f" prompts to {target}\n")
@@ -226,7 +228,7 @@ def test_stdout_is_one_line_and_no_progress_off_a_terminal(reports: dict[str, st
 
 
 def test_text_report_goes_to_stdout_without_escape_codes() -> None:
-    result = run_cli("audit", "examples/app", "-q", cwd=ROOT)
+    result = run_cli("audit", "examples/app", "-q", "--no-cache", cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert "Summary" in result.stdout and "By team" in result.stdout
     assert "\x1b[" not in result.stdout
@@ -292,6 +294,7 @@ def test_unwritable_out_is_a_usage_error(tmp_path: Path) -> None:
     result = run_cli(
         "audit",
         "examples/app/ops.py",
+        "--no-cache",
         "--out",
         str(tmp_path / "no" / "x.json"),
         "--format",

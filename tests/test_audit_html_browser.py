@@ -35,7 +35,9 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
             pytest.fail(f"{CHROMIUM} is missing: CI must install Debian's chromium")
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); CI runs this test")
     target = tmp_path_factory.mktemp("html") / "audit.html"
-    result = run_cli("audit", "examples/", "--format", "html", "--out", str(target), cwd=ROOT)
+    result = run_cli(
+        "audit", "examples/", "--no-cache", "--format", "html", "--out", str(target), cwd=ROOT
+    )
     assert result.returncode == 0, result.stderr
     return target
 

@@ -159,7 +159,7 @@ def test_parallel_extraction_gives_the_serial_result(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tree = tmp_path / "examples"
-    shutil.copytree(ROOT / "examples", tree)
+    shutil.copytree(ROOT / "examples", tree, ignore=shutil.ignore_patterns(".promptlint_cache"))
     make_tree(tree, {"app/broken.py": "SYSTEM_PROMPT = (\n", "prompts/bin.txt": b"\x00\x01"})
     config = config_from_mapping({}, root=str(tree))
     serial = inventory.build_inventory([str(tree)], config, jobs=1, keep_text=True)

@@ -16,7 +16,7 @@ EXAMPLES = ROOT / "examples"
 @pytest.fixture
 def app(tmp_path: Path) -> Path:
     target = tmp_path / "examples"
-    shutil.copytree(EXAMPLES, target)
+    shutil.copytree(EXAMPLES, target, ignore=shutil.ignore_patterns(".promptlint_cache"))
     return target
 
 
@@ -81,11 +81,19 @@ def test_fix_then_check_shows_fixed_findings_gone_and_tokens_saved(app: Path) ->
     # Findings without a safe fix are untouched by `fix`.
     kept = {f["code"] for f in before["findings"] if not f["fix"]}
     assert kept <= {f["code"] for f in after["findings"]}
+
     # A second run has nothing left to do and changes no byte.
-    snapshot = {p: p.read_bytes() for p in app.rglob("*") if p.is_file()}
+    def project_files() -> dict[Path, bytes]:
+        return {
+            p: p.read_bytes()
+            for p in app.rglob("*")
+            if p.is_file() and ".promptlint_cache" not in p.parts
+        }
+
+    snapshot = project_files()
     again = run_cli("fix", ".", cwd=app)
     assert "Fixed 0 findings in 0 files; 0 tokens saved" in again.stdout + again.stderr
-    assert {p: p.read_bytes() for p in app.rglob("*") if p.is_file()} == snapshot
+    assert project_files() == snapshot
 
 
 def test_readme_first_command_succeeds(app: Path) -> None:

@@ -35,9 +35,9 @@ def test_full_runs_complete_with_the_network_blocked(tmp_path) -> None:
     # The example holds an email, a phone number and a key: presidio, tldextract and the
     # bundled encodings all load here, in a child whose sockets raise.
     for args in (
-        ["check", "--exit-zero", "."],
-        ["extract", "--format", "json", "."],
-        ["audit", ".", "--format", "json"],
+        ["check", "--no-cache", "--exit-zero", "."],
+        ["extract", "--no-cache", "--format", "json", "."],
+        ["audit", "--no-cache", ".", "--format", "json"],
     ):
         result = run_cli(*args, cwd=ROOT / "examples")
         assert result.returncode == 0, result.stderr
