@@ -239,8 +239,12 @@ def to_finding(
     pos = prompt.source_map.position(start)
     end_pos = prompt.source_map.end_position(end) if end > start else pos
     fix = None
-    if hit.edits and hit.fix_safety is not None:
+    if hit.edits and hit.fix_safety is not None and prompt.editable:
         fix = Fix(hit.edits, hit.fix_safety, _describe(hit.edits, prompt.text))
+    elif hit.edits and hit.fix_safety is not None:
+        # The text is built at run time or not verbatim in the file (e.g. a folded YAML
+        # scalar): show the better form, but never promise a fix `fix` cannot write.
+        fix = Fix(hit.edits, FixSafety.DISPLAY, _describe(hit.edits, prompt.text))
     elif hit.fix_safety is FixSafety.DISPLAY:
         fix = Fix((), FixSafety.DISPLAY, "")
     return Finding(

@@ -242,6 +242,36 @@ def test_render_is_sandboxed(tmp_path: Path) -> None:
         reg.get("evil").render(text="x")
 
 
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("{{ 'a' * 1000000000 }}", "'*' would be too large"),
+        ("{{ 1000000000 * [text] }}", "'*' would be too large"),
+        ("{{ 2 ** 1000000000 }}", "'**' would be too large"),
+        ("{{ (9 ** 20000) * (9 ** 20000) }}", "'*' would be too large"),
+        ("{% include '/etc/passwd' %}", "templates cannot include other files ('/etc/passwd')"),
+        ("{% extends 'base.prompt' %}", "templates cannot include other files"),
+        ("{% import 'macros' as m %}{{ text }}", "templates cannot include other files"),
+        ("{{ range(10 ** 12) | list }}", "OverflowError: Range too big"),
+        ("{{ text / 0 }}", "TypeError: unsupported operand"),
+        ("{{ 1 // 0 }}", "ZeroDivisionError"),
+    ],
+)
+def test_hostile_bodies_fail_fast_with_one_line(tmp_path: Path, body: str, message: str) -> None:
+    reg = Registry(tmp_path / "t")
+    publish(reg, "hostile", body)
+    with pytest.raises(RenderError) as caught:
+        reg.get("hostile").render(text="x")
+    error = str(caught.value)
+    assert error.startswith("hostile@1.0.0: ") and message in error and "\n" not in error
+
+
+def test_bounded_operators_still_compute_ordinary_values(tmp_path: Path) -> None:
+    reg = Registry(tmp_path / "t")
+    publish(reg, "math", "{{ '-' * 3 }}{{ [text] * 2 }} {{ 2 ** 10 }} {{ 1.5 * 2 }} {{ 2 * 3 }}")
+    assert reg.get("math").render(text="x") == "---['x', 'x'] 1024 3.0 6\n"
+
+
 def test_template_tokens_use_the_real_tokenizer(registry: Registry) -> None:
     import tiktoken
 

@@ -129,6 +129,16 @@ def test_render_errors(repo: Path) -> None:
     fails(tpl(repo, "render", "ghost"), 2, "no template named 'ghost'")
 
 
+def test_render_of_a_hostile_body_is_a_one_line_error(repo: Path) -> None:
+    ok(tpl(repo, "new", "bomb"))
+    (repo / "templates" / "bomb" / "draft.prompt").write_text(
+        "---\nname: bomb\ndescription: d\n---\n{{ 'a' * 1000000000 }}{% include '/etc/passwd' %}\n"
+    )
+    ok(tpl(repo, "publish", "bomb", "--major"))
+    text = fails(tpl(repo, "render", "bomb"), 2, "bomb@1.0.0", "'*' would be too large")
+    assert len(text.strip().splitlines()) == 1 and "internal error" not in text
+
+
 def test_typed_variables_from_the_command_line(repo: Path) -> None:
     folder = repo / "templates" / "pick"
     ok(tpl(repo, "new", "pick"))

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from promptlint.checks.base import CheckContext
 from promptlint.cost import CallReview, TierMove, review, tier_move, usd
 from promptlint.modelres import group_by_call
-from promptlint.models import Hit, Prompt
+from promptlint.models import Hit, Prompt, Severity
 
 ABOVE_TIER = "TIER001"
 BELOW_TIER = "TIER002"
@@ -62,11 +62,20 @@ def _hits(result: CallReview, call: Sequence[Prompt], ctx: CheckContext, end: in
             },
         )
     if move is not None and move.direction == "up" and ctx.enabled(BELOW_TIER):
+        # With no model visible anywhere, the default model is a guess: say so, at info
+        # level, rather than fail a commit over a model the code may never use.
+        assumed = est.model_source == "default"
         yield Hit(
             BELOW_TIER,
             0,
             end,
-            _below_message(result, why),
+            _below_message(result, why)
+            + (
+                "; the model is the configured default, not one named for this call"
+                if assumed
+                else ""
+            ),
+            severity=Severity.INFO if assumed else None,
             evidence=f"{est.model}<{decision.tier}",
             data={**data, "suggested_model": move.suggested_model},
         )

@@ -137,7 +137,8 @@ def audit(
         if progress:
             progress.close()
     to_terminal = out is None and sys.stdout.isatty()
-    width = shutil.get_terminal_size().columns if to_terminal else 120
+    # Files and pipes get a fixed width wide enough for every table's numbers.
+    width = shutil.get_terminal_size().columns if to_terminal else 150
     text = render(doc, fmt, color=to_terminal, width=max(width, 80))
     if out:
         from promptlint.atomic import write_atomic

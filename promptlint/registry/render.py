@@ -20,13 +20,57 @@ if TYPE_CHECKING:
     import jinja2.sandbox
 
 
+# A template body comes from the repository, so it may be hostile: the sandbox stops attribute
+# escapes, these bounds stop bodies that would hang or exhaust memory when rendered.
+MAX_SEQUENCE_ITEMS = 1_000_000  # string/list repetition ('a' * n)
+MAX_INTEGER_BITS = 100_000  # integer products and powers (about 30,000 digits)
+NO_INCLUDES = "templates cannot include other files"
+
+
+def _too_large(operator: str, left: Any, right: Any) -> bool:
+    """Whether ``left <operator> right`` would build an unreasonably large value."""
+    if operator == "*":
+        for seq, times in ((left, right), (right, left)):
+            if isinstance(seq, (str, bytes, list, tuple)) and isinstance(times, int):
+                return len(seq) * max(times, 0) > MAX_SEQUENCE_ITEMS
+        if isinstance(left, int) and isinstance(right, int):
+            return abs(left).bit_length() + abs(right).bit_length() > MAX_INTEGER_BITS
+        return False
+    # '**': only integer powers grow without bound; float powers overflow on their own.
+    if isinstance(left, int) and isinstance(right, int) and right > 0 and abs(left) > 1:
+        return abs(left).bit_length() * right > MAX_INTEGER_BITS
+    return False
+
+
 @functools.lru_cache(maxsize=1)
 def environment() -> jinja2.sandbox.SandboxedEnvironment:
+    import jinja2
     from jinja2 import StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
+    class BoundedEnvironment(SandboxedEnvironment):
+        intercepted_binops = frozenset(["*", "**"])
+
+        def call_binop(
+            self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any
+        ) -> Any:
+            if _too_large(operator, left, right):
+                raise jinja2.exceptions.SecurityError(
+                    f"the result of {operator!r} would be too large "
+                    f"(limits: {MAX_SEQUENCE_ITEMS:,} items, {MAX_INTEGER_BITS:,}-bit integers)"
+                )
+            return super().call_binop(context, operator, left, right)
+
+    class NoIncludes(jinja2.BaseLoader):
+        # Without a loader jinja2 fails with a bare TypeError; this names the actual rule.
+        def get_source(
+            self, environment: jinja2.Environment, template: str
+        ) -> tuple[str, str | None, None]:
+            raise jinja2.TemplateNotFound(template, NO_INCLUDES)
+
     # Prompts are plain text, never HTML: autoescape would corrupt quotes and ampersands.
-    return SandboxedEnvironment(
+    return BoundedEnvironment(
+        loader=NoIncludes(),
         undefined=StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -125,8 +169,18 @@ def render(template: Template, values: Mapping[str, Any]) -> str:
         raise RenderError(f"{template.ref}: {exc.message}") from None
     except jinja2.exceptions.SecurityError as exc:
         raise RenderError(f"{template.ref}: blocked by the sandbox: {exc}") from None
+    except jinja2.TemplateNotFound as exc:
+        raise RenderError(f"{template.ref}: {NO_INCLUDES} ({exc.name!r})") from None
     except jinja2.TemplateError as exc:
         raise RenderError(f"{template.ref}: {exc}") from None
+    # The body's own expressions can fail like any Python code: sandbox range limits
+    # (OverflowError), 1 / 0, wrong operand types, runaway recursive macros.
+    except (ArithmeticError, TypeError, ValueError, MemoryError, RecursionError) as exc:
+        detail = str(exc).splitlines()[0] if str(exc) else ""
+        raise RenderError(
+            f"{template.ref}: cannot render: {type(exc).__name__}"
+            + (f": {detail}" if detail else "")
+        ) from None
 
 
 def coerce(var: Variable, raw: str) -> Any:

@@ -38,16 +38,22 @@ def _table(spec: Table) -> Any:
     from rich.table import Table as RichTable
 
     table = RichTable(box=box.SIMPLE_HEAD, pad_edge=False)
-    for name, kind in spec.columns:
+    for i, (name, kind) in enumerate(spec.columns):
+        # Numbers and names are never cut: a narrow console shrinks the bars and the prose.
+        widest = max((len(str(row[i])) for row in spec.rows), default=len(name))
         table.add_column(
             name,
             justify="right" if kind == "num" else "left",
             no_wrap=kind in ("num", "text"),
             overflow="fold",
-            min_width={"wrap": 16, "loc": 20}.get(kind),
+            min_width=max(widest, len(name))
+            if kind == "num"
+            else widest
+            if kind == "text"
+            else {"wrap": 16, "loc": 20}.get(kind),
         )
     if spec.values:
-        table.add_column("", no_wrap=True)
+        table.add_column("", no_wrap=True, max_width=12, overflow="crop")
     top = max(spec.values, default=0.0)
     for i, row in enumerate(spec.rows):
         table.add_row(*row, *([_bar(spec.values[i], top)] if spec.values else []))
