@@ -150,8 +150,17 @@ def cache_folder(config: Config) -> Path:
 
 
 def _prepare_folder(folder: Path) -> None:
-    """Create the folder with a ``.gitignore`` of ``*`` (never committed) and a CACHEDIR.TAG."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Create the folder with a ``.gitignore`` of ``*`` (never committed) and a CACHEDIR.TAG.
+
+    The cache holds prompt text, secrets included, so a folder it creates is private to the
+    user (0700). A folder that already exists keeps its mode: it may be one the user shares.
+    """
+    try:
+        folder.mkdir(parents=True)
+    except FileExistsError:
+        pass
+    else:
+        os.chmod(folder, 0o700)
     for name, text in ((".gitignore", "*\n"), ("CACHEDIR.TAG", _CACHEDIR_TAG)):
         with contextlib.suppress(FileExistsError), open(folder / name, "x", encoding="utf-8") as fh:
             fh.write(text)
@@ -160,6 +169,10 @@ def _prepare_folder(folder: Path) -> None:
 def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, timeout=5.0, isolation_level=None)
     try:
+        # Prompt text is as sensitive as its source: owner-only (SQLite gives its journal files
+        # the database's mode). Another user's database stays as it is.
+        with contextlib.suppress(PermissionError):
+            os.chmod(path, 0o600)
         # The file is untrusted: no functions from its schema, checked pages, no mmap.
         for pragma in ("trusted_schema=OFF", "cell_size_check=ON", "mmap_size=0"):
             conn.execute(f"PRAGMA {pragma}")

@@ -177,6 +177,8 @@ def _validate(config: Config) -> None:
         raise ConfigError(str(exc)) from None
     if config.token_budget <= 0:
         raise ConfigError("token-budget must be positive")
+    if not 0 < config.pii.min_score <= 1:
+        raise ConfigError(f"pii.min-score must be in (0, 1], got {config.pii.min_score}")
     if config.pii.documentation_values not in ("info", "ignore"):
         raise ConfigError("pii.documentation-values must be 'info' or 'ignore'")
     for name, values in (

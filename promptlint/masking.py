@@ -16,7 +16,7 @@ _STARS = "***"
 # Public, non-secret prefixes that tell the reader which credential it is.
 _SECRET_PREFIX = re.compile(
     r"sk-ant-(?:[a-z]+\d\d-)?|sk-(?:proj-|svcacct-|admin-)?|gh[pousr]_|github_pat_|xox[a-z]-|xapp-"
-    r"|A[A-Z]{2}A(?=[A-Z0-9]{16}$)|eyJ"
+    r"|A[A-Z]{2}A(?=[A-Z0-9]{16}$)|eyJ|AIza|hf_|glpat-"
 )
 
 

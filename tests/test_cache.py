@@ -496,3 +496,30 @@ def test_entries_written_by_one_cache_are_read_by_the_next(tmp_path: Path) -> No
     assert second is not None
     assert second.get_tokens("o200k_base", "hello world") == 2
     assert second.get_tokens("cl100k_base", "hello world") is None
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+def test_cache_folder_and_database_are_private_to_the_user(tmp_path: Path) -> None:
+    """The cache holds prompt text (secrets included): a new folder is 0700, the database 0600."""
+    config = config_from_mapping({"cache-dir": "nested/cache"}, root=str(tmp_path))
+    cache = Cache.open(config)
+    assert cache is not None
+    folder = tmp_path / "nested" / "cache"
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert (folder / DB_NAME).stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+def test_an_existing_folder_keeps_its_mode_and_an_old_database_is_tightened(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "shared"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    sqlite3.connect(folder / DB_NAME).close()  # an empty file from an older, laxer run
+    (folder / DB_NAME).chmod(0o644)
+    assert (
+        Cache.open(config_from_mapping({"cache-dir": str(folder)}, root=str(tmp_path))) is not None
+    )
+    assert folder.stat().st_mode & 0o777 == 0o755
+    assert (folder / DB_NAME).stat().st_mode & 0o777 == 0o600

@@ -72,6 +72,9 @@ def test_nearest_file_wins_and_pyproject_without_table_is_skipped(tmp_path: Path
         ("token-budget: lots\n", "token-budget must be an integer"),
         ("fail-on: fatal\n", "unknown severity 'fatal'"),
         ("prompt-keywords: ['']\n", "prompt-keywords holds an empty entry"),
+        ("pii:\n  min-score: 5\n", "pii.min-score must be in (0, 1], got 5.0"),
+        ("pii:\n  min-score: 0\n", "pii.min-score must be in (0, 1], got 0.0"),
+        ("pii:\n  min-score: -0.2\n", "pii.min-score must be in (0, 1]"),
         ("prompt-names: ['(unclosed']\n", "invalid regex"),
         ("model: [1\n", "invalid YAML"),
         ("- a\n- b\n", "expected a mapping"),
@@ -109,3 +112,8 @@ def test_cli_reports_config_error_with_exit_2(tmp_path: Path) -> None:
     assert r.returncode == 2
     assert "did you mean 'exclude'" in r.stderr
     assert "Traceback" not in r.stderr and r.stderr.count("\n") == 1
+
+
+def test_min_score_accepts_the_whole_range_up_to_one() -> None:
+    for value in (0.01, 0.5, 1):
+        assert config_from_mapping({"pii": {"min-score": value}}).pii.min_score == value

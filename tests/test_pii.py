@@ -629,3 +629,60 @@ def test_show_values_reveals_on_an_interactive_terminal(tmp_path: Path) -> None:
         os.environ.update(old)
     shown = out.decode(errors="replace")
     assert f"PII001 EMAIL_ADDRESS value: {PLANTED['email']}" in shown
+
+
+# --- prompts longer than spaCy's max_length ---------------------------------------------
+
+
+def _long_prompt(placed: dict[int, str], length: int) -> str:
+    """Report lines up to ``length`` characters, with ``placed[offset]`` inserted as its own
+    line at the first line start at or after each offset."""
+    lines: list[str] = []
+    size, pending = 0, sorted(placed.items())
+    while size < length:
+        if pending and size >= pending[0][0]:
+            line = pending.pop(0)[1] + "\n"
+        else:
+            line = f"Section {len(lines)}: revenue grew in the region while costs fell.\n"
+        lines.append(line)
+        size += len(line)
+    return "".join(lines)
+
+
+def test_a_prompt_over_a_million_characters_is_scanned_to_its_end() -> None:
+    """spaCy refuses texts over nlp.max_length (1,000,000): the scan must not fail open."""
+    from promptlint.pii.detect import redacted
+
+    key, email = fake_secret("OPENAI_PROJ", seed=7), "maria.keller@fabrikam-mail.de"
+    text = _long_prompt(
+        {
+            985_000: f"Escalations go to {email} first.",  # in the overlap of two chunks
+            1_150_000: f"Use key {key} for the API.",  # only in the last chunk
+        },
+        1_200_000,
+    )
+    assert len(text) > 1_000_000
+    config = config_from_mapping({})
+    found = [(d.entity, text[d.start : d.end], d.masked) for d in scan(text, config.pii)]
+    assert found == [
+        ("EMAIL_ADDRESS", email, "m***@f***.de"),
+        ("OPENAI_API_KEY", key, "sk-proj-...****"),
+    ]
+    clean = redacted(text, config.pii)
+    assert email not in clean and key not in clean and "sk-proj-...****" in clean
+
+
+def test_chunks_tile_the_text_and_hold_every_short_value_they_own_whole() -> None:
+    from promptlint.pii.analyzer import chunk_bounds
+
+    for length, size, overlap in ((2_500_000, 1_000_000, 20_000), (95, 10, 40), (7, 10, 4)):
+        bounds = chunk_bounds(length, size, overlap)
+        assert bounds[0][2] == 0 and bounds[-1][3] == length
+        half = min(overlap, size // 2) // 2
+        for (start, end, own_from, own_to), following in zip(
+            bounds, [*bounds[1:], None], strict=True
+        ):
+            assert end - start <= size and start <= own_from < own_to <= end
+            if following is not None:
+                assert following[2] == own_to  # owned ranges meet: nothing scanned by none
+                assert own_to + half <= end  # a value starting before own_to fits this chunk

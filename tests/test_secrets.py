@@ -22,7 +22,7 @@ from promptlint.pii.detect import scan
 from promptlint.tokens import TokenCounter
 
 ALNUM = string.ascii_letters + string.digits
-SEC_CODES = frozenset(f"SEC00{i}" for i in range(1, 8)) | {"PII010"}
+SEC_CODES = frozenset(f"SEC00{i}" for i in range(1, 9)) | {"PII010"}
 
 
 def _b64url(data: dict[str, object]) -> str:
@@ -53,6 +53,12 @@ def fake_secret(kind: str, seed: int = 0) -> str:
         return "gho_" + chars(36)
     if kind == "GITHUB_FINE":
         return "github_pat_" + chars(22) + "_" + chars(59)
+    if kind == "GOOGLE":
+        return "AIza" + chars(35, ALNUM + "_-")
+    if kind == "HUGGINGFACE":
+        return "hf_" + chars(34, string.ascii_letters)
+    if kind == "GITLAB":
+        return "glpat-" + chars(20, ALNUM + "_-")
     if kind == "SLACK_BOT":
         return f"xoxb-{chars(11, string.digits)}-{chars(13, string.digits)}-{chars(24)}"
     if kind == "SLACK_APP":
@@ -121,6 +127,9 @@ def entities(text: str) -> list[tuple[str, str, bool]]:
         ("GITHUB_FINE", "GITHUB_TOKEN"),
         ("SLACK_BOT", "SLACK_TOKEN"),
         ("SLACK_APP", "SLACK_TOKEN"),
+        ("GOOGLE", "GOOGLE_API_KEY"),
+        ("HUGGINGFACE", "HUGGINGFACE_TOKEN"),
+        ("GITLAB", "GITLAB_TOKEN"),
         ("SLACK_HOOK", "SLACK_WEBHOOK"),
         ("JWT", "JWT"),
         ("RSA_KEY", "PRIVATE_KEY"),
@@ -177,6 +186,12 @@ def test_connection_strings_with_and_without_a_password() -> None:
         "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
         "Keys look like sk-proj- followed by random characters.",
         "scikit-learn is imported as sklearn; sk-learn is a typo.",
+        "Google keys start with AIza; set GOOGLE_API_KEY=AIzaSy" + "X" * 33 + ".",
+        "Call hf_hub_download(repo_id, filename) to fetch the weights.",
+        "The variable hf_" + "tokenizerconfigurationloaderfactory" + " is a name, not a token.",
+        "GitLab tokens look like glpat-your-personal-token-goes-here.",
+        "glpat-" + "x" * 20 + " is the token format.",
+        "AIza" + "0123456789" * 3 + " is too short to be a key.",
     ],
 )
 def test_placeholders_and_descriptions_are_not_secrets(text: str) -> None:
@@ -215,6 +230,9 @@ def test_secret_hits_are_errors_with_masked_message_evidence_and_data() -> None:
         "GITHUB_FINE",
         "SLACK_BOT",
         "SLACK_HOOK",
+        "GOOGLE",
+        "HUGGINGFACE",
+        "GITLAB",
         "JWT",
         "BEARER",
         "RSA_KEY",
@@ -230,6 +248,9 @@ def test_masked_secret_keeps_no_part_of_the_random_body(kind: str) -> None:
         "GITHUB_FINE": "GITHUB_TOKEN",
         "SLACK_BOT": "SLACK_TOKEN",
         "SLACK_HOOK": "SLACK_WEBHOOK",
+        "GOOGLE": "GOOGLE_API_KEY",
+        "HUGGINGFACE": "HUGGINGFACE_TOKEN",
+        "GITLAB": "GITLAB_TOKEN",
         "BEARER": "BEARER_TOKEN",
         "RSA_KEY": "PRIVATE_KEY",
     }.get(kind, kind)
@@ -242,3 +263,30 @@ def test_masked_secret_keeps_no_part_of_the_random_body(kind: str) -> None:
     assert len(body) >= 16
     # No run of 5 characters of the random body survives in the masked form.
     assert not any(body[i : i + 5] in masked for i in range(len(body) - 4)), masked
+
+
+@pytest.mark.parametrize("kind", ["GOOGLE", "HUGGINGFACE", "GITLAB"])
+def test_platform_tokens_are_sec008_errors_with_their_public_prefix_only(kind: str) -> None:
+    value = fake_secret(kind, seed=3)
+    text = f"Fetch the data with token {value} and summarise it."
+    ctx = CheckContext(config_from_mapping({}), TokenCounter(), enabled_codes=SEC_CODES)
+    hits = list(check_prompt(make_prompt(text), ctx))
+    assert [(h.code, str(h.severity), text[h.start : h.end]) for h in hits] == [
+        ("SEC008", "error", value)
+    ]
+    prefix = {"GOOGLE": "AIza", "HUGGINGFACE": "hf_", "GITLAB": "glpat-"}[kind]
+    assert hits[0].data["masked"] == f"{prefix}...****"
+    for field in (hits[0].message, hits[0].evidence, str(hits[0].data)):
+        assert value[len(prefix) :][:8] not in field
+
+
+def test_min_score_does_not_gate_secrets() -> None:
+    """min-score tunes presidio's scored guesses (phone numbers...); secrets are exact patterns
+    with their own validators, so even the strictest min-score keeps every one of them."""
+    key, token = fake_secret("OPENAI_PROJ"), fake_secret("BEARER")
+    text = f"Key {key}.\nAuthorization: Bearer {token}\nCall 212-736-4120 today."
+    strict = config_from_mapping({"pii": {"min-score": 1}}).pii
+    assert [(d.entity, text[d.start : d.end]) for d in scan(text, strict)] == [
+        ("OPENAI_API_KEY", key),
+        ("BEARER_TOKEN", token),
+    ]

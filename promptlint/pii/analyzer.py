@@ -271,24 +271,61 @@ def _build_analyzer(spacy_model: str, opt_in: tuple[str, ...]) -> AnalyzerEngine
     return analyzer
 
 
+# Consecutive chunks of a text longer than the pipeline's ``max_length`` share this many
+# characters. Each chunk keeps only the results that start in its middle part, so a value up to
+# half this long, with its context words, is always seen whole by exactly one chunk.
+CHUNK_OVERLAP = 20_000
+
+
+def chunk_bounds(
+    length: int, size: int, overlap: int = CHUNK_OVERLAP
+) -> list[tuple[int, int, int, int]]:
+    """``(start, end, own_from, own_to)`` for each chunk of a text of ``length`` characters:
+    the chunk is ``text[start:end]`` (at most ``size`` long) and it reports the results that
+    start in ``[own_from, own_to)``; the owned ranges tile the whole text."""
+    if length <= size:
+        return [(0, length, 0, length)]
+    overlap = min(overlap, size // 2)  # a pipeline configured with a tiny max_length
+    step = size - overlap
+    bounds: list[tuple[int, int, int, int]] = []
+    start = 0
+    while True:
+        end = min(start + size, length)
+        own_from = 0 if start == 0 else start + overlap // 2
+        own_to = length if end == length else start + step + overlap // 2  # the next own_from
+        bounds.append((start, end, own_from, own_to))
+        if end == length:
+            return bounds
+        start += step
+
+
 def analyze(
     text: str, entities: Iterable[str], spacy_model: str = "", opt_in: tuple[str, ...] = ()
 ) -> list[RawResult]:
-    """presidio's results for ``entities`` in ``text``, before promptlint's precision filters."""
+    """presidio's results for ``entities`` in ``text``, before promptlint's precision filters.
+
+    spaCy refuses texts over ``nlp.max_length`` (1,000,000 characters by default; a parser or
+    NER model needs about 1 GB per 100,000 characters), so a longer text is analysed in
+    overlapping chunks of that size: a long prompt is scanned in full, never skipped.
+    """
     analyzer = build_analyzer(spacy_model, opt_in)
     supported = set(analyzer.get_supported_entities(LANGUAGE))
     wanted = sorted(set(entities) & supported)
     if not wanted:
         return []
     gated = bool(OPT_IN_ENTITIES & set(wanted))
-    results = analyzer.analyze(
-        text=text, language=LANGUAGE, entities=wanted, return_decision_process=gated
-    )
+    max_length = analyzer.nlp_engine.nlp[LANGUAGE].max_length
     out: list[RawResult] = []
-    for r in results:
-        if r.entity_type in OPT_IN_ENTITIES and not (
-            r.analysis_explanation and r.analysis_explanation.supportive_context_word
-        ):
-            continue  # opt-in recognizers count only next to one of their context words
-        out.append(RawResult(r.entity_type, r.start, r.end, float(r.score)))
+    for start, end, own_from, own_to in chunk_bounds(len(text), max_length):
+        results = analyzer.analyze(
+            text=text[start:end], language=LANGUAGE, entities=wanted, return_decision_process=gated
+        )
+        for r in results:
+            if not own_from <= start + r.start < own_to:
+                continue  # a neighbouring chunk reports it, with its full context
+            if r.entity_type in OPT_IN_ENTITIES and not (
+                r.analysis_explanation and r.analysis_explanation.supportive_context_word
+            ):
+                continue  # opt-in recognizers count only next to one of their context words
+            out.append(RawResult(r.entity_type, start + r.start, start + r.end, float(r.score)))
     return out

@@ -113,7 +113,8 @@ def scan(
         for raw in analyze(text, candidates, pii.spacy_model, opt_in):
             value = text[raw.start : raw.end]
             if (
-                raw.score < pii.min_score
+                # Secrets are exact patterns with their own validators, not scored guesses.
+                (raw.score < pii.min_score and raw.entity not in SECRET_ENTITIES)
                 or precision.overlaps(raw.start, raw.end, placeholders)
                 or precision.is_masked(value)
                 or precision.is_lookalike(raw.entity, text, raw.start, raw.end)

@@ -85,6 +85,18 @@ def _slack_webhook(value: str) -> bool:
     return _random_looking(tail, min_len=16, min_entropy=3.0)
 
 
+def _platform_token(prefix: str) -> Callable[[str], bool]:
+    """Validator for ``prefix`` + a random body: no filler, varied characters, and at least two
+    of lower case, upper case and digits (some of these bodies are letters only)."""
+
+    def validate(value: str) -> bool:
+        body = value[len(prefix) :]
+        classes = sum(bool(re.search(c, body)) for c in ("[a-z]", "[A-Z]", "[0-9]"))
+        return classes >= 2 and not _FILLER.search(body) and entropy(body) >= 3.0
+
+    return validate
+
+
 def _b64_json(part: str) -> object:
     padded = part + "=" * (-len(part) % 4)
     try:
@@ -161,6 +173,24 @@ SECRET_SPECS: tuple[SecretSpec, ...] = (
         r"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{50,240})(?![A-Za-z0-9_])",
         r"gh[pousr]_|github_pat_",
         _github,
+    ),
+    SecretSpec(
+        "GOOGLE_API_KEY",
+        _B + r"AIza[0-9A-Za-z_-]{35}" + _E,
+        r"AIza[0-9A-Za-z_-]{35}",
+        _platform_token("AIza"),
+    ),
+    SecretSpec(
+        "HUGGINGFACE_TOKEN",
+        r"(?<![A-Za-z0-9_])hf_[A-Za-z0-9]{34,}(?![A-Za-z0-9_])",
+        r"hf_[A-Za-z0-9]{34}",
+        _platform_token("hf_"),
+    ),
+    SecretSpec(
+        "GITLAB_TOKEN",
+        _B + r"glpat-[A-Za-z0-9_-]{20,}" + _E,
+        r"glpat-",
+        _platform_token("glpat-"),
     ),
     SecretSpec(
         "SLACK_TOKEN",
