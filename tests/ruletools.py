@@ -31,6 +31,8 @@ def make_prompt(
 ) -> Prompt:
     sm = SourceMap.for_text(text, line, col)
     end = sm.end_position(len(text)) if text else sm.position(0)
+    # Like a template section: the text stands verbatim in the file, so fixes can be written.
+    fields.setdefault("editable", True)
     return Prompt(
         path=path,
         kind=kind,

@@ -362,6 +362,28 @@ def test_prose_rules_skip_quotes_examples_and_code(text: str) -> None:
     assert run.findings == []
 
 
+def test_a_run_of_one_repeated_word_is_one_finding_whose_fix_keeps_one_copy() -> None:
+    text = "Be " + "very " * 20_000 + "brief, the the end. Now now now."
+    run = run_prompts([make_prompt(text, editable=True)], rules=RULES, select=["EFF061"])
+    very, the, now = run.findings
+    assert very.message == "Word 'very' appears 20,000 times in a row"
+    assert the.message == "Word 'the' appears 2 times in a row"
+    assert now.message == "Word 'now' appears 3 times in a row"
+    assert very.wasted_tokens >= 19_999
+    fixed = text
+    for finding in (now, the, very):  # from the end, so earlier offsets stay valid
+        fixed = apply_fix(fixed, finding)
+    assert fixed == "Be very brief, the end. Now."
+
+
+def test_repeated_word_runs_stop_at_punctuation_line_breaks_and_exceptions() -> None:
+    text = "Stop. Stop now\nnow that that is done, very very  very, very"
+    run = run_prompts([make_prompt(text, editable=True)], rules=RULES, select=["EFF061"])
+    (finding,) = run.findings
+    assert finding.message == "Word 'very' appears 3 times in a row"
+    assert apply_fix(text, finding) == "Stop. Stop now\nnow that that is done, very, very"
+
+
 def test_whitespace_rules_look_inside_code_blocks() -> None:
     text = "Run:\n```\nmake test   \n```"
     run = run_prompts([make_prompt(text)], rules=RULES, select=["EFF020"])

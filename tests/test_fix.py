@@ -334,6 +334,25 @@ def test_fixes_of_two_prompts_sharing_a_literal_do_not_collide() -> None:
     assert out.applied == [0] and out.source == 'P = "please reply"\n'
 
 
+def test_twenty_thousand_fixes_in_one_prompt_are_planned_against_each_other() -> None:
+    n = 20_000
+    source = "Be " + "very " * n + "brief.\n"
+    (prompt,) = extract_text("prompts/p.txt", "text", source, Config()).prompts
+    at = prompt.text.index("very ")
+    drops = [FixRequest(prompt, (TextEdit(at + 5 * k, at + 5 * k + 5, ""),)) for k in range(1, n)]
+    # Every 100th copy also gets a rival fix over the same word: it comes later, so it loses.
+    rivals = [
+        FixRequest(prompt, (TextEdit(at + 5 * k + 1, at + 5 * k + 3, "X"),))
+        for k in range(1, n, 100)
+    ]
+    requests = [*reversed(drops), *rivals]  # plans are taken in text order, not request order
+    out = apply_fixes(source, requests)
+    assert out.source == "Be very brief.\n"
+    assert len(out.applied) == n - 1 and set(out.applied) == set(range(n - 1))
+    assert [i for i, _ in out.rejected] == list(range(n - 1, n - 1 + len(rivals)))
+    assert all("conflicts" in why for _, why in out.rejected)
+
+
 # --- template files ----------------------------------------------------------------------
 
 DOTPROMPT = (

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import itertools
 from collections.abc import Iterator
 
 import regex
@@ -57,34 +56,45 @@ def _word_check(rule: Rule) -> PromptCheck:
     allowed = {w.lower() if fold else w for w in rule.options["exceptions"]}
     skip: tuple[str, ...] = rule.options["skip"]
 
+    def repeats(text: str, prev: regex.Match[str], cur: regex.Match[str]) -> bool:
+        gap = text[prev.end() : cur.start()]
+        if not gap or gap.strip() or "\n" in gap:
+            return False  # only "the the", not "the. The" or across lines
+        a, b = prev.group(0), cur.group(0)
+        if fold:
+            a, b = a.lower(), b.lower()
+        return not (
+            a != b
+            or a in allowed
+            or in_template(text, prev.start(), cur.end())
+            or is_skipped(text, skip, prev.start(), cur.end())
+        )
+
     def check(prompt: Prompt, ctx: CheckContext) -> Iterator[Hit]:
         text = prompt.text
         found = words(text)
-        for prev, cur in itertools.pairwise(found):
-            gap = text[prev.end() : cur.start()]
-            if not gap or gap.strip() or "\n" in gap:
-                continue  # only "the the", not "the. The" or across lines
-            a, b = prev.group(0), cur.group(0)
-            if fold:
-                a, b = a.lower(), b.lower()
-            if (
-                a != b
-                or a in allowed
-                or in_template(text, prev.start(), cur.end())
-                or is_skipped(text, skip, prev.start(), cur.end())
-            ):
+        k = 0
+        while k + 1 < len(found):
+            # One finding per run of copies ("very very very"), not one per copy.
+            last = k
+            while last + 1 < len(found) and repeats(text, found[last], found[last + 1]):
+                last += 1
+            if last == k:
+                k += 1
                 continue
-            edit = TextEdit(prev.end(), cur.end(), "")
+            first, second, end = found[k], found[k + 1], found[last]
+            edit = TextEdit(first.end(), end.end(), "")
             yield Hit(
                 rule.code,
-                cur.start(),
-                cur.end(),
-                fill(rule.message, match=cur.group(0)),
+                second.start(),
+                end.end(),
+                fill(rule.message, match=second.group(0), count=last - k + 1),
                 wasted_tokens=edit_saving(ctx, prompt, edit),
                 edits=(edit,) if rule.fix_safety else (),
                 fix_safety=rule.fix_safety,
-                evidence=evidence(cur.group(0)),
+                evidence=evidence(second.group(0)),
             )
+            k = last + 1
 
     return check
 

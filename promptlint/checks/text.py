@@ -218,11 +218,21 @@ def skipped_spans(text: str, kinds: tuple[str, ...]) -> tuple[Span, ...]:
     return tuple(sorted(spans))
 
 
+@functools.lru_cache(maxsize=64)
+def _merged_skipped_spans(text: str, kinds: tuple[str, ...]) -> tuple[Span, ...]:
+    """``skipped_spans`` with nested and overlapping ones merged, so a bisection finds them."""
+    merged: list[Span] = []
+    for s, e in skipped_spans(text, kinds):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return tuple(merged)
+
+
 def is_skipped(text: str, kinds: tuple[str, ...], start: int, end: int) -> bool:
-    if not kinds:
-        return False
-    stop = max(end, start + 1)
-    return any(s < stop and start < e for s, e in skipped_spans(text, kinds))
+    # Called once per word or sentence: a bisection, not a scan of every skipped region.
+    return bool(kinds) and overlaps(_merged_skipped_spans(text, kinds), start, end)
 
 
 _FIELD = regex.compile(r"\{(match|replacement|count|max|min|value)\}")

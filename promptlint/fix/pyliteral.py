@@ -17,6 +17,7 @@ independently of the decoder here) must equal the old value with the edits appli
 from __future__ import annotations
 
 import ast
+import itertools
 import re
 import warnings
 from collections.abc import Sequence
@@ -246,6 +247,8 @@ class PythonRewriter:
         self.source = source
         self.index = LineIndex(source)
         self._tokens: dict[tuple[int, int], Token | str] = {}
+        # token start -> where each of its units starts in its rendered value (and the end)
+        self._value_offsets: dict[int, list[int]] = {}
         self.newline = dominant_newline(source)
 
     def _token_list(self, prompt: Prompt) -> list[Token]:
@@ -364,7 +367,12 @@ class PythonRewriter:
         units = token.units
         src_start = units[lo].start if lo < len(units) else token.body_end
         src_end = units[hi - 1].end if hi > lo else src_start
-        value_start = sum(len(_FIELD_MARK if u.field else u.value) for u in units[:lo])
+        offsets = self._value_offsets.get(token.start)
+        if offsets is None:
+            # Summing the units before ``lo`` on every edit is quadratic in a long literal.
+            lengths = (len(_FIELD_MARK if u.field else u.value) for u in units)
+            offsets = self._value_offsets[token.start] = [0, *itertools.accumulate(lengths)]
+        value_start = offsets[lo]
         value_end = value_start + sum(len(u.value) for u in units[lo:hi])
         encoded = encode(value, token, self.newline)
         return PlannedEdit(
