@@ -216,53 +216,58 @@ def to_finding(
     rule = ruleset.get(hit.code)
     if rule is None:  # only engine codes can be missing (a run without rules/meta.yaml)
         return None
+    fix = None
     if raw.prompt_index is None:
         assert raw.span is not None
         span = raw.span
-        return Finding(
-            code=hit.code,
-            name=rule.name,
-            severity=severity_for(rule, hit.severity, config),
-            message=hit.message,
-            path=span.path,
-            line=span.line,
-            col=span.col,
-            end_line=span.end_line,
-            end_col=span.end_col,
-            evidence=hit.evidence or "",
-            data=dict(hit.data),
+        path, line, col, end_line, end_col = (
+            span.path,
+            span.line,
+            span.col,
+            span.end_line,
+            span.end_col,
         )
-    prompt = prompts[raw.prompt_index]
-    n = len(prompt.text)
-    start = min(max(hit.start, 0), n)
-    end = min(max(hit.end, start), n)
-    pos = prompt.source_map.position(start)
-    end_pos = prompt.source_map.end_position(end) if end > start else pos
-    fix = None
-    if hit.edits and hit.fix_safety is not None and prompt.editable:
-        fix = Fix(hit.edits, hit.fix_safety, _describe(hit.edits, prompt.text))
-    elif hit.edits and hit.fix_safety is not None:
-        # The text is built at run time or not verbatim in the file (e.g. a folded YAML
-        # scalar): show the better form, but never promise a fix `fix` cannot write.
-        fix = Fix(hit.edits, FixSafety.DISPLAY, _describe(hit.edits, prompt.text))
-    elif hit.fix_safety is FixSafety.DISPLAY:
-        fix = Fix((), FixSafety.DISPLAY, "")
+        evidence = hit.evidence or ""
+    else:
+        prompt = prompts[raw.prompt_index]
+        n = len(prompt.text)
+        start = min(max(hit.start, 0), n)
+        end = min(max(hit.end, start), n)
+        pos = prompt.source_map.position(start)
+        end_pos = prompt.source_map.end_position(end) if end > start else pos
+        path, line, col, end_line, end_col = (
+            prompt.path,
+            pos.line,
+            pos.col,
+            end_pos.line,
+            end_pos.col,
+        )
+        if hit.edits and hit.fix_safety is not None:
+            # Text built at run time or not verbatim in the file (e.g. a folded YAML scalar):
+            # show the better form, but never promise a fix `fix` cannot write.
+            safety = hit.fix_safety if prompt.editable else FixSafety.DISPLAY
+            fix = Fix(hit.edits, safety, _describe(hit.edits, prompt.text))
+        elif hit.fix_safety is FixSafety.DISPLAY:
+            fix = Fix((), FixSafety.DISPLAY, "")
+        evidence = (
+            hit.evidence
+            if hit.evidence is not None
+            else " ".join(prompt.text[start:end].split()).lower()[:200]
+        )
     return Finding(
         code=hit.code,
         name=rule.name,
         severity=severity_for(rule, hit.severity, config),
         message=hit.message,
-        path=prompt.path,
-        line=pos.line,
-        col=pos.col,
-        end_line=end_pos.line,
-        end_col=end_pos.col,
-        wasted_tokens=max(0, hit.wasted_tokens),
+        path=path,
+        line=line,
+        col=col,
+        end_line=end_line,
+        end_col=end_col,
+        wasted_tokens=max(0, hit.wasted_tokens) if raw.prompt_index is not None else 0,
         fix=fix,
         prompt_index=raw.prompt_index,
-        evidence=hit.evidence
-        if hit.evidence is not None
-        else " ".join(prompt.text[start:end].split()).lower()[:200],
+        evidence=evidence,
         data=dict(hit.data),
     )
 
