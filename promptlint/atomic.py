@@ -10,6 +10,7 @@ their target, so the link itself survives.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import stat
@@ -54,8 +55,16 @@ def is_unchanged(snapshot: Snapshot) -> bool:
         return False
 
 
-def write_atomic(path: str, data: bytes, mode: int | None = None) -> None:
-    """Replace ``path`` (through symlinks) with ``data`` in one atomic step."""
+def write_atomic(
+    path: str | os.PathLike[str], data: bytes, mode: int | None = None, *, create_only: bool = False
+) -> None:
+    """Replace ``path`` (through symlinks) with ``data`` in one atomic step.
+
+    ``create_only`` refuses to replace an existing file (FileExistsError): a published
+    registry version is never rewritten. It links the temporary file into place, which is
+    atomic and fails when the target exists; where the filesystem has no hard links the
+    caller's lock is what serialises writers.
+    """
     target = os.path.realpath(path)
     folder = os.path.dirname(target) or "."
     if mode is None:
@@ -70,15 +79,30 @@ def write_atomic(path: str, data: bytes, mode: int | None = None) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
+        if create_only:
+            _link_new(tmp, target)
+        else:
+            os.replace(tmp, target)
+    finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+    fsync_dir(folder)
+
+
+def _link_new(tmp: str, target: str) -> None:
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
         raise
-    _fsync_dir(folder)
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EXDEV, errno.EMLINK):
+            raise
+        if os.path.exists(target):
+            raise FileExistsError(errno.EEXIST, "file exists", target) from None
+        os.replace(tmp, target)
 
 
-def _fsync_dir(folder: str) -> None:
+def fsync_dir(folder: str | os.PathLike[str]) -> None:
     """Make the rename itself durable; not every platform lets a directory be opened."""
     try:
         fd = os.open(folder, os.O_RDONLY)

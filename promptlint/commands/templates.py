@@ -111,12 +111,12 @@ def templates(ctx: click.Context, registry_dir: str | None, config_file: str | N
 def init(ctx: click.Context) -> None:
     """Create the registry folder."""
     registry = _session(ctx).registry
-    from promptlint.registry.store import atomic_write
+    from promptlint.atomic import write_atomic
 
     existed = registry.path.is_dir()
     registry.path.mkdir(parents=True, exist_ok=True)
     if not (registry.path / "README.md").exists():
-        atomic_write(registry.path / "README.md", _README.encode("utf-8"))
+        write_atomic(registry.path / "README.md", _README.encode("utf-8"))
     state = "already initialised" if existed else "initialised"
     click.echo(f"{state} {registry.path}")
 

@@ -22,18 +22,17 @@ concurrent ``publish`` runs cannot pick the same version or lose each other's lo
 from __future__ import annotations
 
 import contextlib
-import errno
 import functools
 import hashlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from promptlint.atomic import fsync_dir, write_atomic
 from promptlint.registry import template as tpl
 from promptlint.registry.errors import (
     IntegrityError,
@@ -55,48 +54,6 @@ _SHA = re.compile(r"sha256:[0-9a-f]{64}")
 
 def sha256_of(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # pragma: no cover - platforms without directory fds
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover - some filesystems refuse fsync on directories
-        pass
-    finally:
-        os.close(fd)
-
-
-def atomic_write(path: Path, data: bytes, *, create_only: bool = False) -> None:
-    """Write ``data`` to ``path`` atomically; ``create_only`` refuses to replace a file."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        if create_only:
-            try:
-                os.link(tmp, path)  # atomic, and fails when `path` exists
-            except FileExistsError:
-                raise
-            except OSError as exc:
-                if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EXDEV, errno.EMLINK):
-                    raise
-                # No hard links on this filesystem; writers hold the registry lock.
-                if path.exists():
-                    raise FileExistsError(errno.EEXIST, "file exists", str(path)) from None
-                os.replace(tmp, path)
-        else:
-            os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-    _fsync_dir(path.parent)
 
 
 @dataclass(slots=True)
@@ -342,7 +299,7 @@ class Registry:
             path = folder / DRAFT_FILE
             data = tpl.serialize(draft).encode("utf-8")
             try:
-                atomic_write(path, data, create_only=not overwrite)
+                write_atomic(path, data, create_only=not overwrite)
             except FileExistsError:
                 raise RegistryError(
                     f"{path}: a draft already exists (edit it, publish it or delete it)"
@@ -377,16 +334,16 @@ class Registry:
             data = tpl.serialize(new).encode("utf-8")
             path = self.version_path(name, str(version))
             try:
-                atomic_write(path, data, create_only=True)
+                write_atomic(path, data, create_only=True)
             except FileExistsError:
                 raise RegistryError(
                     f"{path} already exists but is not in {LOCK_FILE}; "
                     "run `promptlint templates verify`"
                 ) from None
             lock.versions[str(version)] = sha256_of(data)
-            atomic_write(self.template_dir(name) / LOCK_FILE, lock.dumps().encode("utf-8"))
+            write_atomic(self.template_dir(name) / LOCK_FILE, lock.dumps().encode("utf-8"))
             os.unlink(self.template_dir(name) / DRAFT_FILE)
-            _fsync_dir(self.template_dir(name))
+            fsync_dir(self.template_dir(name))
         return replace(new, path=str(path), sha256=sha256_of(data))
 
     def set_label(self, name: str, spec: str, label: str) -> str:
@@ -403,7 +360,7 @@ class Registry:
             self.read_version(name, version)  # never label a tampered version
             lock = self.lock(name)
             lock.labels[label] = version
-            atomic_write(self.template_dir(name) / LOCK_FILE, lock.dumps().encode("utf-8"))
+            write_atomic(self.template_dir(name) / LOCK_FILE, lock.dumps().encode("utf-8"))
         return version
 
     # -- checking ---------------------------------------------------------------------------
